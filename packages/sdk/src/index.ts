@@ -1,0 +1,5 @@
+/**
+ * @tfscale/sdk — train and deploy TensorFlow models at scale, from TypeScript.
+ * @packageDocumentation
+ */
+import 'reflect-metadata';
