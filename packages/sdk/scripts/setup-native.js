@@ -63,8 +63,8 @@ function hasGpu() {
 
 /** Python interpreters to ask for an installed `tensorflow`, most specific first. */
 function pythonCandidates(repoRoot) {
+  if (process.env.TFSCALE_PYTHON) return [process.env.TFSCALE_PYTHON];
   const list = [];
-  if (process.env.TFSCALE_PYTHON) list.push(process.env.TFSCALE_PYTHON);
   if (repoRoot) list.push(path.join(repoRoot, '.venv', 'bin', 'python'));
   if (process.env.VIRTUAL_ENV) list.push(path.join(process.env.VIRTUAL_ENV, 'bin', 'python'));
   list.push('python3');
@@ -326,8 +326,25 @@ function writeStatus(pkgDir, status) {
     fs.writeFileSync(path.join(pkgDir, STATUS_FILE), `${JSON.stringify(status, null, 2)}\n`);
 }
 
-async function setupOne(pkgName, pkgDir, repoRoot, gpu) {
+/** A previous successful build whose addon still loads is kept: reinstalls stay fast. */
+function alreadyBuilt(pkgName, pkgDir, gpu) {
+  try {
+    const prev = JSON.parse(fs.readFileSync(path.join(pkgDir, STATUS_FILE), 'utf8'));
+    if (!prev.ok || prev.flavor !== (gpu ? 'gpu' : 'cpu') || !prev.tensorflow?.startsWith(TF_VERSION)) return undefined;
+    const info = verify(pkgName, pkgDir);
+    return info.tensorflow === prev.tensorflow ? prev : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function setupOne(pkgName, pkgDir, repoRoot, gpu, rebuild) {
   const t0 = Date.now();
+  const prev = rebuild ? undefined : alreadyBuilt(pkgName, pkgDir, gpu);
+  if (prev) {
+    log(`ready: ${pkgName} on TensorFlow ${prev.tensorflow} (${prev.flavor}), built earlier from ${prev.source}`);
+    return prev;
+  }
   let tf;
   let cudaDirs = [];
   if (gpu) {
@@ -375,8 +392,10 @@ async function setupOne(pkgName, pkgDir, repoRoot, gpu) {
 async function setupNative(opts = {}) {
   const sdkDir = path.resolve(__dirname, '..');
   const repoRoot = opts.repoRoot || findRepoRoot(sdkDir);
-  const cpuDir = resolvePackageDir('@tensorflow/tfjs-node', sdkDir);
-  const gpuDir = resolvePackageDir('@tensorflow/tfjs-node-gpu', sdkDir);
+  // TFSCALE_NATIVE_ROOT: build the packages installed in another project instead of ours.
+  const from = process.env.TFSCALE_NATIVE_ROOT || sdkDir;
+  const cpuDir = resolvePackageDir('@tensorflow/tfjs-node', from);
+  const gpuDir = resolvePackageDir('@tensorflow/tfjs-node-gpu', from);
   const targets = [];
   if (cpuDir) targets.push(['@tensorflow/tfjs-node', cpuDir, false]);
   if (gpuDir && (opts.gpu ?? hasGpu())) targets.push(['@tensorflow/tfjs-node-gpu', gpuDir, true]);
@@ -402,7 +421,7 @@ async function setupNative(opts = {}) {
   const results = [];
   for (const [name, dir, gpu] of targets) {
     try {
-      results.push(await setupOne(name, dir, repoRoot, gpu));
+      results.push(await setupOne(name, dir, repoRoot, gpu, opts.force));
     } catch (err) {
       const status = {
         ok: false,

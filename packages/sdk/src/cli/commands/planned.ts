@@ -1,0 +1,94 @@
+import type { Command } from 'commander';
+import { TfscaleError } from '../../core/errors';
+
+interface Planned {
+  name: string;
+  args?: string;
+  description: string;
+  /** What will provide it, for the error users see until then. */
+  arrives: string;
+  options: Array<[flags: string, description: string, defaultValue?: string]>;
+}
+
+// The flags are declared now so `--help` shows the surface; each action fails with a coded error
+// until its feature lands, rather than pretending to work.
+const PLANNED: Planned[] = [
+  {
+    name: 'train',
+    args: '<run-file>',
+    description: 'train the run defined in a tfscale.json or defineRun() module',
+    arrives: 'the Trainer and Keras callbacks',
+    options: [
+      ['--strategy <name>', 'distribution strategy (one-device, mirrored, multi-worker-mirrored, parameter-server)'],
+      ['--backend <name>', 'auto, native, native-gpu, wasm or cpu', 'auto'],
+      ['--device <id>', 'cpu or gpu:<index> (see `tfscale devices`)'],
+      ['--epochs <n>', 'override the run definition'],
+    ],
+  },
+  {
+    name: 'launch',
+    args: '<run-file>',
+    description: 'start the processes of a distributed run (one per replica, TF_CONFIG set for each)',
+    arrives: 'the distribution strategies',
+    options: [
+      ['--strategy <name>', 'mirrored, multi-worker-mirrored or parameter-server'],
+      ['--replicas <n>', 'replicas on this machine'],
+    ],
+  },
+  {
+    name: 'export',
+    args: '<model>',
+    description: 'export a trained model (savedmodel, tfjs; onnx, tflite, keras with their plugins)',
+    arrives: 'the SavedModel exporter',
+    options: [
+      ['--format <list>', 'comma-separated formats', 'savedmodel'],
+      ['--output <dir>', 'destination (a version directory is created under it)'],
+    ],
+  },
+  {
+    name: 'serve',
+    description: 'serve models over TensorFlow Serving REST/gRPC and KServe V2',
+    arrives: 'the model server',
+    options: [
+      ['--model_name <name>', 'name of the model in the API', 'default'],
+      ['--model_base_path <path>', 'folder holding numbered version folders'],
+      ['--model_config_file <file>', 'text-proto model_config_list'],
+      ['--rest_api_port <port>', 'REST port', '8501'],
+      ['--port <port>', 'gRPC port', '8500'],
+      ['--host <host>', 'address to bind', '127.0.0.1'],
+    ],
+  },
+  {
+    name: 'deploy',
+    description: 'deploy an exported model (local, tf-serving-docker, kubernetes, browser)',
+    arrives: 'the deployers',
+    options: [
+      ['--target <name>', 'deployer to use', 'local'],
+      ['--model_base_path <path>', 'exported model folder'],
+    ],
+  },
+  {
+    name: 'pipeline',
+    args: '<action> <file>',
+    description: 'run or compile a TFX-style pipeline (ExampleGen … Pusher)',
+    arrives: 'the pipeline components',
+    options: [['--target <name>', 'local, kubeflow or argo', 'local']],
+  },
+];
+
+/**
+ * Declares the subcommands later features fill: train, launch, export, serve, deploy, pipeline.
+ * @example
+ *   registerPlannedCommands(program);
+ */
+export function registerPlannedCommands(program: Command): void {
+  for (const p of PLANNED) {
+    const cmd = program.command(p.args ? `${p.name} ${p.args}` : p.name).description(p.description);
+    for (const [flags, description, defaultValue] of p.options) cmd.option(flags, description, defaultValue);
+    cmd.action(() => {
+      throw new TfscaleError('TFSCALE_E_NOT_IMPLEMENTED', `\`tfscale ${p.name}\` is not available in @tfscale/sdk yet.`, {
+        hint: `it arrives with ${p.arrives}; \`tfscale doctor\` shows what this installation has`,
+      });
+    });
+  }
+}

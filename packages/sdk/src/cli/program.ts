@@ -1,0 +1,26 @@
+import { Command } from 'commander';
+import { registerDevicesCommand } from './commands/devices';
+import { registerDoctorCommand } from './commands/doctor';
+import { registerPlannedCommands } from './commands/planned';
+import { registerPluginsCommand } from './commands/plugins';
+import { registerSetupNativeCommand } from './commands/setup-native';
+import { sdkVersion } from '../diagnostics/sdk-info';
+
+/**
+ * The `tfscale` command line; each subcommand lives in its own file under `commands/`.
+ * @example
+ *   await createProgram().parseAsync(['node', 'tfscale', 'doctor']);
+ */
+export function createProgram(): Command {
+  const program = new Command('tfscale')
+    .description('Train and deploy TensorFlow models at scale, from TypeScript.')
+    .version(sdkVersion(), '-V, --version')
+    .showHelpAfterError('(run `tfscale --help` for the commands)')
+    .configureHelp({ sortSubcommands: false });
+  registerDoctorCommand(program);
+  registerDevicesCommand(program);
+  registerPluginsCommand(program);
+  registerSetupNativeCommand(program);
+  registerPlannedCommands(program);
+  return program;
+}

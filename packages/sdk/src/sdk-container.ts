@@ -1,0 +1,17 @@
+import type { DependencyContainer } from 'tsyringe';
+import { registerBuiltinBackends } from './backend/select-backend';
+import { createRootContainer, type RootContainerOptions } from './core/container';
+import { BackendRegistryToken } from './core/tokens';
+
+/**
+ * A root container with the SDK's first-party entries registered (the backends now; strategies,
+ * callbacks, exporters and deployers as they land). Plugins are loaded separately, explicitly.
+ * @example
+ *   const container = createSdkContainer();
+ *   const { tf } = await selectBackend(container.resolve(BackendRegistryToken));
+ */
+export function createSdkContainer(options: RootContainerOptions = {}): DependencyContainer {
+  const container = createRootContainer(options);
+  registerBuiltinBackends(container.resolve(BackendRegistryToken));
+  return container;
+}
