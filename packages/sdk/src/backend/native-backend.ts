@@ -60,7 +60,7 @@ export class NativeBackend implements Backend {
   }
 
   async activate(): Promise<Tf> {
-    // TensorFlow's C++ start-up chatter (oneDNN, CPU features) is noise here; users can override.
+    // Quiets TensorFlow's C++ INFO/WARNING logs once its logging is up; users can override.
     process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
     const tf = loadTf();
     // tfjs-node registers the 'tensorflow' backend and file:// handlers into the shared tfjs engine.

@@ -18,17 +18,21 @@ export interface NativeBuildStatus {
 export const NATIVE_STATUS_FILE = 'tfscale-native.json';
 
 /**
- * Folder of an installed package (resolved from `TFSCALE_NATIVE_ROOT` when set), or undefined.
+ * Folder of an installed package, or undefined when it is not installed. Native packages resolve
+ * from `TFSCALE_NATIVE_ROOT` when set (another project's build), everything else from here.
  * @example
  *   packageDir('@tensorflow/tfjs-node'); // '/app/node_modules/@tensorflow/tfjs-node'
  */
-export function packageDir(name: string): string | undefined {
-  const root = process.env.TFSCALE_NATIVE_ROOT;
+export function packageDir(name: string, from: string | undefined = nativeRoot(name)): string | undefined {
   try {
-    return path.dirname(require.resolve(`${name}/package.json`, root ? { paths: [root] } : undefined));
+    return path.dirname(require.resolve(`${name}/package.json`, from ? { paths: [from] } : undefined));
   } catch {
     return undefined;
   }
+}
+
+function nativeRoot(name: string): string | undefined {
+  return name.startsWith('@tensorflow/tfjs-node') ? process.env.TFSCALE_NATIVE_ROOT || undefined : undefined;
 }
 
 /**
