@@ -26,7 +26,17 @@ describe('native TensorFlow backend (smoke)', function () {
 
   it('computes matMul exactly', async () => {
     const tf = (await new NativeBackend(false).activate()) as typeof import('@tensorflow/tfjs');
-    const y = tf.matMul(tf.tensor2d([[1, 2, 3], [4, 5, 6]]), tf.tensor2d([[7, 8], [9, 10], [11, 12]]));
+    const y = tf.matMul(
+      tf.tensor2d([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+      tf.tensor2d([
+        [7, 8],
+        [9, 10],
+        [11, 12],
+      ]),
+    );
     assert.deepEqual(Array.from(y.dataSync()), [58, 64, 139, 154]);
     y.dispose();
   });

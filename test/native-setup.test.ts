@@ -22,7 +22,9 @@ function runSetup(root: string, env: NodeJS.ProcessEnv) {
     encoding: 'utf8',
     env: { ...process.env, TFSCALE_SKIP_NATIVE: '', TFSCALE_NATIVE_ROOT: root, ...env },
   });
-  const record = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/@tensorflow/tfjs-node/tfscale-native.json'), 'utf8'));
+  const record = JSON.parse(
+    fs.readFileSync(path.join(root, 'node_modules/@tensorflow/tfjs-node/tfscale-native.json'), 'utf8'),
+  );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, record };
 }
 
@@ -44,7 +46,12 @@ describe('setup-native when the build cannot happen', function () {
     const root = fakeProject();
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'tfscale-bin-'));
     fs.symlinkSync(process.execPath, path.join(bin, 'node'));
-    const r = runSetup(root, { PATH: bin, TFSCALE_CACHE_DIR: path.join(root, 'cache'), TFSCALE_PYTHON: '/nonexistent/python', VIRTUAL_ENV: '' });
+    const r = runSetup(root, {
+      PATH: bin,
+      TFSCALE_CACHE_DIR: path.join(root, 'cache'),
+      TFSCALE_PYTHON: '/nonexistent/python',
+      VIRTUAL_ENV: '',
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.record.ok, false);
     assert.equal(r.record.step, 'download');
@@ -56,7 +63,10 @@ describe('setup-native when the build cannot happen', function () {
   it('doctor then names the fallback backend, the reason and the fix', () => {
     const root = fakeProject();
     runSetup(root, { TFSCALE_SKIP_NATIVE: '1' });
-    const r = spawnSync(process.execPath, [cli, 'doctor', '--json'], { encoding: 'utf8', env: { ...process.env, TFSCALE_NATIVE_ROOT: root } });
+    const r = spawnSync(process.execPath, [cli, 'doctor', '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, TFSCALE_NATIVE_ROOT: root },
+    });
     assert.equal(r.status, 0, r.stderr);
     const report = JSON.parse(r.stdout);
     assert.equal(report.backend.selected, 'wasm');

@@ -1,5 +1,4 @@
 // Bundles the extension with esbuild (no decorator metadata: the SDK injects by explicit tokens).
-'use strict';
 
 const path = require('node:path');
 const esbuild = require('esbuild');

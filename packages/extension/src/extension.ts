@@ -45,7 +45,9 @@ export function activate(context: vscode.ExtensionContext): void {
       status.text = `$(pulse) tfscale: ${report.backend.selected ?? 'no backend'}${tf}`;
       if (report.backend.notice) void vscode.window.showWarningMessage(report.backend.notice);
     } catch (err) {
-      void vscode.window.showErrorMessage(`tfscale doctor failed: ${(err as Error).message}. Is @tfscale/sdk installed (npm i @tfscale/sdk)?`);
+      void vscode.window.showErrorMessage(
+        `tfscale doctor failed: ${(err as Error).message}. Is @tfscale/sdk installed (npm i @tfscale/sdk)?`,
+      );
     }
   });
   context.subscriptions.push(output, status, doctor);

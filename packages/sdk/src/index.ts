@@ -3,3 +3,117 @@
  * @packageDocumentation
  */
 import 'reflect-metadata';
+
+// backend
+export * from './backend';
+export { BackendToken } from './backend/backend';
+// callbacks (contract)
+export {
+  CALLBACK_HOOKS,
+  type Callback,
+  type CallbackFactory,
+  type CallbackHookName,
+  type CallbackHooks,
+  CallbackToken,
+  type Logs,
+} from './callbacks/callback';
+export { type CallbackInfo, CallbackList } from './callbacks/callback-list';
+export { SimpleTrainingControl, type TrainingControl, TrainingControlToken } from './callbacks/training-control';
+// config
+export * from './config';
+// core
+export {
+  addDisposable,
+  BackendRegistryToken,
+  CallbackRegistryToken,
+  ConsoleLogger,
+  closestMatch,
+  createRootContainer,
+  createRunContainer,
+  createToken,
+  DeployerRegistryToken,
+  type DiscoverOptions,
+  type Disposable,
+  definePlugin,
+  describeValue,
+  discoverPlugins,
+  disposeContainer,
+  ERROR_CATALOGUE,
+  type ErrorCode,
+  ExporterRegistryToken,
+  editDistance,
+  type FactoryContext,
+  type FormatErrorOptions,
+  formatError,
+  importPlugin,
+  invalidValue,
+  isTfscaleError,
+  type LoadPluginsOptions,
+  type LoadPluginsResult,
+  type Logger,
+  LoggerToken,
+  type LogLevel,
+  loadPlugins,
+  normalizeScheme,
+  notImplemented,
+  type PluginContext,
+  type PluginDescriptor,
+  type PluginFactory,
+  type PluginInput,
+  type PluginMeta,
+  type PluginRegistries,
+  PluginRegistryToken,
+  type PluginSource,
+  parseScheme,
+  type RefusedPlugin,
+  type RegisterOptions,
+  Registry,
+  type RegistryEntry,
+  type RootContainerOptions,
+  requireScheme,
+  type SchemeRoute,
+  SchemeRouter,
+  type ScopedRegistry,
+  SDK_VERSION,
+  SdkVersionToken,
+  StrategyRegistryToken,
+  silentLogger,
+  TfscaleError,
+  type TfscaleErrorOptions,
+  type TfscalePlugin,
+  validatePlugin,
+} from './core';
+// deploy (contract)
+export {
+  type Deployer,
+  type DeployerFactory,
+  DeployerToken,
+  type Deployment,
+  type DeploymentState,
+  type DeploymentStatus,
+  type DeploySpec,
+} from './deploy/deployer';
+// devices
+export * from './devices';
+// diagnostics
+export * from './diagnostics';
+// distribute (contract)
+export {
+  type BatchPlan,
+  type NumericArray,
+  type ReduceOp,
+  type Strategy,
+  type StrategyContext,
+  type StrategyFactory,
+  StrategyToken,
+  splitGlobalBatch,
+} from './distribute/strategy';
+// export (contract)
+export {
+  type Exporter,
+  type ExporterFactory,
+  ExporterToken,
+  type ExportOptions,
+  type ExportResult,
+} from './export/exporter';
+export { createSdkContainer } from './sdk-container';

@@ -3,8 +3,8 @@
  * @packageDocumentation
  */
 export type { Backend, BackendAvailability } from './backend';
-export { findAddon, NATIVE_STATUS_FILE, type NativeBuildStatus, packageDir, readNativeStatus } from './native-status';
 export { NativeBackend, NO_GPU_REASON } from './native-backend';
+export { findAddon, NATIVE_STATUS_FILE, type NativeBuildStatus, packageDir, readNativeStatus } from './native-status';
 export {
   type BackendSelection,
   type BackendSource,

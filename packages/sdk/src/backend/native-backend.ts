@@ -45,12 +45,18 @@ export class NativeBackend implements Backend {
       return {
         available: false,
         reason: `${this.pkg} is not installed`,
-        fix: this.gpu ? `npm install ${this.pkg}@4.22.0 && npx tfscale setup-native --gpu` : 'npm install && npx tfscale setup-native',
+        fix: this.gpu
+          ? `npm install ${this.pkg}@4.22.0 && npx tfscale setup-native --gpu`
+          : 'npm install && npx tfscale setup-native',
       };
     }
     const status = readNativeStatus(this.pkg);
     if (!status?.ok) {
-      return { available: false, reason: status?.reason ?? 'not built', fix: status?.fix ?? 'npx tfscale setup-native' };
+      return {
+        available: false,
+        reason: status?.reason ?? 'not built',
+        fix: status?.fix ?? 'npx tfscale setup-native',
+      };
     }
     return {
       available: true,

@@ -50,7 +50,12 @@ export function readNativeStatus(pkg: string): NativeBuildStatus | undefined {
     try {
       const status = JSON.parse(fs.readFileSync(file, 'utf8')) as NativeBuildStatus;
       if (status.ok && !addon) {
-        return { ok: false, step: 'build', reason: `no built addon under ${path.join(dir, 'lib')}`, fix: 'npx tfscale setup-native' };
+        return {
+          ok: false,
+          step: 'build',
+          reason: `no built addon under ${path.join(dir, 'lib')}`,
+          fix: 'npx tfscale setup-native',
+        };
       }
       return status;
     } catch {
@@ -58,7 +63,12 @@ export function readNativeStatus(pkg: string): NativeBuildStatus | undefined {
     }
   }
   if (addon) return { ok: true, source: 'built outside tfscale' };
-  return { ok: false, step: 'build', reason: `${pkg} is installed but its native addon was never built`, fix: 'npx tfscale setup-native' };
+  return {
+    ok: false,
+    step: 'build',
+    reason: `${pkg} is installed but its native addon was never built`,
+    fix: 'npx tfscale setup-native',
+  };
 }
 
 /**

@@ -1,8 +1,8 @@
+import { TfscaleError } from '../core/errors';
 import type { Backend, BackendAvailability } from './backend';
 import { NativeBackend, NO_GPU_REASON } from './native-backend';
 import type { Tf } from './tf';
 import { CpuBackend, WasmBackend } from './wasm-backend';
-import { TfscaleError } from '../core/errors';
 
 /** The part of `Registry<Backend>` that selection needs. */
 export interface BackendSource {
@@ -44,7 +44,9 @@ export interface SelectBackendOptions {
 export function registerBuiltinBackends(registry: {
   register(name: string, value: Backend, opts?: { description?: string }): unknown;
 }): void {
-  registry.register('native-gpu', new NativeBackend(true), { description: 'TensorFlow C kernels on NVIDIA GPUs (tfjs-node-gpu)' });
+  registry.register('native-gpu', new NativeBackend(true), {
+    description: 'TensorFlow C kernels on NVIDIA GPUs (tfjs-node-gpu)',
+  });
   registry.register('native', new NativeBackend(false), { description: 'TensorFlow C kernels on the CPU (tfjs-node)' });
   registry.register('wasm', new WasmBackend(), { description: 'XNNPACK kernels in WebAssembly' });
   registry.register('cpu', new CpuBackend(), { description: 'plain JavaScript kernels' });
@@ -79,11 +81,20 @@ export async function selectBackend(
   }
 
   // 2. A name.
-  const name = choice && choice !== 'auto' ? choice : env.TFSCALE_BACKEND && env.TFSCALE_BACKEND !== 'auto' ? env.TFSCALE_BACKEND : undefined;
+  const name =
+    choice && choice !== 'auto'
+      ? choice
+      : env.TFSCALE_BACKEND && env.TFSCALE_BACKEND !== 'auto'
+        ? env.TFSCALE_BACKEND
+        : undefined;
   if (name) {
     const backend = registry.get(name);
     const availability = await backend.probe();
-    return { ...(await activateOrThrow(backend, availability, choice ? 'backend' : 'TFSCALE_BACKEND')), via: 'name', skipped: [] };
+    return {
+      ...(await activateOrThrow(backend, availability, choice ? 'backend' : 'TFSCALE_BACKEND')),
+      via: 'name',
+      skipped: [],
+    };
   }
 
   // 3. Auto.
@@ -104,12 +115,20 @@ export async function selectBackend(
       if (notice) warn(notice);
       return { backend, tf, availability, via: 'auto', skipped, notice };
     } catch (err) {
-      skipped.push({ name: backend.name, reason: `failed to load: ${(err as Error).message}`, fix: 'npx tfscale setup-native --verbose' });
+      skipped.push({
+        name: backend.name,
+        reason: `failed to load: ${(err as Error).message}`,
+        fix: 'npx tfscale setup-native --verbose',
+      });
     }
   }
-  throw new TfscaleError('TFSCALE_E_BACKEND_UNAVAILABLE', `No backend could be activated. Tried: ${skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}`, {
-    hint: 'run `npx tfscale doctor` to see each backend and its fix',
-  });
+  throw new TfscaleError(
+    'TFSCALE_E_BACKEND_UNAVAILABLE',
+    `No backend could be activated. Tried: ${skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}`,
+    {
+      hint: 'run `npx tfscale doctor` to see each backend and its fix',
+    },
+  );
 }
 
 async function safeProbe(backend: Backend): Promise<BackendAvailability> {

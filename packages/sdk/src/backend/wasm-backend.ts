@@ -16,7 +16,11 @@ export class WasmBackend implements Backend {
   async probe(): Promise<BackendAvailability> {
     const dir = packageDir('@tensorflow/tfjs-backend-wasm');
     if (!dir) {
-      return { available: false, reason: '@tensorflow/tfjs-backend-wasm is not installed', fix: 'npm install @tensorflow/tfjs-backend-wasm@4.22.0' };
+      return {
+        available: false,
+        reason: '@tensorflow/tfjs-backend-wasm is not installed',
+        fix: 'npm install @tensorflow/tfjs-backend-wasm@4.22.0',
+      };
     }
     const pkg = require('@tensorflow/tfjs-backend-wasm/package.json') as { version: string };
     return { available: true, version: pkg.version, detail: { simd: true, threads: 1 } };

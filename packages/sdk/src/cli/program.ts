@@ -1,10 +1,10 @@
 import { Command } from 'commander';
+import { SDK_VERSION } from '../core/version';
 import { registerDevicesCommand } from './commands/devices';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerPlannedCommands } from './commands/planned';
 import { registerPluginsCommand } from './commands/plugins';
 import { registerSetupNativeCommand } from './commands/setup-native';
-import { sdkVersion } from '../diagnostics/sdk-info';
 
 /**
  * The `tfscale` command line; each subcommand lives in its own file under `commands/`.
@@ -14,7 +14,7 @@ import { sdkVersion } from '../diagnostics/sdk-info';
 export function createProgram(): Command {
   const program = new Command('tfscale')
     .description('Train and deploy TensorFlow models at scale, from TypeScript.')
-    .version(sdkVersion(), '-V, --version')
+    .version(SDK_VERSION, '-V, --version')
     .showHelpAfterError('(run `tfscale --help` for the commands)')
     .configureHelp({ sortSubcommands: false });
   registerDoctorCommand(program);

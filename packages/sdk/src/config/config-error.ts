@@ -1,3 +1,5 @@
+import { TfscaleError } from '../core/errors';
+
 /**
  * The error codes a run definition can fail with.
  * @example
@@ -76,21 +78,16 @@ export function formatIssue(issue: ConfigIssue): string {
  *     //   - Invalid value for `data.batchSize`. Received: data.batchSize=-3 Expected: an integer > 0
  *   }
  */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  readonly code: ConfigErrorCode;
+export class ConfigError extends TfscaleError {
+  declare readonly code: ConfigErrorCode;
   readonly issues: ConfigIssue[];
   readonly file?: string;
-  readonly hint?: string;
 
   constructor(code: ConfigErrorCode, summary: string, options: ConfigErrorOptions = {}) {
     const issues = options.issues ?? [];
     const lines = issues.map((i) => `  - ${formatIssue(i)}`);
-    const hint = options.hint ? `\nHINT: ${options.hint}` : '';
-    super([summary, ...lines].join('\n') + hint, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(code, [summary, ...lines].join('\n'), { hint: options.hint, cause: options.cause });
     this.issues = issues;
     if (options.file !== undefined) this.file = options.file;
-    if (options.hint !== undefined) this.hint = options.hint;
   }
 }

@@ -3,9 +3,9 @@ import type { BackendAvailability } from '../backend/backend';
 import { NativeBackend } from '../backend/native-backend';
 import { selectBackend } from '../backend/select-backend';
 import { BackendRegistryToken } from '../core/tokens';
+import { SDK_VERSION } from '../core/version';
 import { type DeviceList, listDevices } from '../devices';
-import { type PluginReport, inspectPlugins } from './plugin-report';
-import { sdkVersion } from './sdk-info';
+import { inspectPlugins, type PluginReport } from './plugin-report';
 
 /** One backend as doctor saw it. */
 export interface BackendCandidate extends BackendAvailability {
@@ -52,14 +52,24 @@ export async function runDoctor(container: DependencyContainer, cwd: string): Pr
     backend.selected = sel.backend.name;
     backend.notice = sel.notice;
     if (sel.backend.tfjsBackend === 'tensorflow') backend.tensorflow = NativeBackend.loadedVersion(sel.tf);
-    const product = sel.tf.tidy(() => sel.tf.matMul(sel.tf.tensor2d([[1, 2], [3, 4]]), sel.tf.tensor2d([[5], [6]])).dataSync());
+    const product = sel.tf.tidy(() =>
+      sel.tf
+        .matMul(
+          sel.tf.tensor2d([
+            [1, 2],
+            [3, 4],
+          ]),
+          sel.tf.tensor2d([[5], [6]]),
+        )
+        .dataSync(),
+    );
     backend.check = Array.from(product).join(',') === '17,39' ? 'matMul ok' : `matMul wrong: ${Array.from(product)}`;
   } catch (err) {
     backend.error = (err as Error).message;
   }
 
   return {
-    sdk: { version: sdkVersion(), node: process.version, platform: process.platform, arch: process.arch },
+    sdk: { version: SDK_VERSION, node: process.version, platform: process.platform, arch: process.arch },
     backend,
     devices: await listDevices(),
     plugins: await inspectPlugins(container, cwd),

@@ -4,4 +4,3 @@
  */
 export { type BackendCandidate, type DoctorReport, renderDoctorReport, runDoctor } from './doctor';
 export { type FoundPlugin, inspectPlugins, type PluginReport } from './plugin-report';
-export { sdkVersion } from './sdk-info';

@@ -1,5 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
-import { discoverPlugins, importPlugin, type PluginDescriptor } from '../core/discovery';
+import { discoverPlugins, importPlugin } from '../core/discovery';
 import { isTfscaleError } from '../core/errors';
 import { loadPlugins, type PluginSource } from '../core/plugin';
 
@@ -35,24 +35,19 @@ export async function inspectPlugins(container: DependencyContainer, cwd: string
     const entry: FoundPlugin = { packageName: d.packageName, version: d.version, dir: d.dir, loaded: false };
     found.set(d.packageName, entry);
     try {
-      sources.push({ plugin: importPlugin(d as PluginDescriptor), source: d.packageName });
+      sources.push({ plugin: importPlugin(d), source: d.packageName });
     } catch (err) {
       setError(entry, err);
     }
   }
   const result = await loadPlugins(sources, container, undefined, { onError: 'collect' });
   for (const meta of result.loaded) {
-    const entry = [...found.values()].find((f) => f.packageName === meta.name || (!f.error && !f.name && f.packageName === meta.name));
+    const entry = found.get(result.sources.get(meta.name) ?? meta.name);
     if (entry) Object.assign(entry, { loaded: true, name: meta.name });
   }
   for (const refusal of result.refused) {
-    const entry = found.get(refusal.name) ?? [...found.values()].find((f) => refusal.error.message.includes(f.packageName));
+    const entry = found.get(refusal.source);
     if (entry) setError(entry, refusal.error);
-  }
-  // A plugin whose meta.name differs from its package name: matched by elimination.
-  const unmatched = result.loaded.filter((m) => ![...found.values()].some((f) => f.name === m.name));
-  for (const entry of found.values()) {
-    if (!entry.loaded && !entry.error && unmatched.length) Object.assign(entry, { loaded: true, name: unmatched.shift()?.name });
   }
   return { searchedFrom: cwd, found: [...found.values()] };
 }

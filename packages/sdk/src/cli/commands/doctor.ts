@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { createSdkContainer } from '../../sdk-container';
 import { renderDoctorReport, runDoctor } from '../../diagnostics/doctor';
+import { createSdkContainer } from '../../sdk-container';
 
 /**
  * `tfscale doctor`: backend (with a real matMul), TensorFlow version, devices, plugins.

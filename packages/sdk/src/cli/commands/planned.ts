@@ -86,9 +86,13 @@ export function registerPlannedCommands(program: Command): void {
     const cmd = program.command(p.args ? `${p.name} ${p.args}` : p.name).description(p.description);
     for (const [flags, description, defaultValue] of p.options) cmd.option(flags, description, defaultValue);
     cmd.action(() => {
-      throw new TfscaleError('TFSCALE_E_NOT_IMPLEMENTED', `\`tfscale ${p.name}\` is not available in @tfscale/sdk yet.`, {
-        hint: `it arrives with ${p.arrives}; \`tfscale doctor\` shows what this installation has`,
-      });
+      throw new TfscaleError(
+        'TFSCALE_E_NOT_IMPLEMENTED',
+        `\`tfscale ${p.name}\` is not available in @tfscale/sdk yet.`,
+        {
+          hint: `it arrives with ${p.arrives}; \`tfscale doctor\` shows what this installation has`,
+        },
+      );
     });
   }
 }

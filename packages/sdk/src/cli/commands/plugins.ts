@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
-import { createSdkContainer } from '../../sdk-container';
+import {
+  BackendRegistryToken,
+  CallbackRegistryToken,
+  DeployerRegistryToken,
+  ExporterRegistryToken,
+  StrategyRegistryToken,
+} from '../../core/tokens';
 import { inspectPlugins } from '../../diagnostics/plugin-report';
-import { CallbackRegistryToken, DeployerRegistryToken, ExporterRegistryToken, StrategyRegistryToken, BackendRegistryToken } from '../../core/tokens';
+import { createSdkContainer } from '../../sdk-container';
 
 /**
  * `tfscale plugins`: installed plugin packages, whether they loaded, and every registered name
@@ -32,7 +38,8 @@ export function registerPluginsCommand(program: Command): void {
         console.log(JSON.stringify({ ...report, points: out }, null, 2));
         return;
       }
-      if (report.found.length === 0) console.log(`no plugin packages found in node_modules from ${report.searchedFrom}`);
+      if (report.found.length === 0)
+        console.log(`no plugin packages found in node_modules from ${report.searchedFrom}`);
       for (const p of report.found) {
         console.log(`${p.packageName}@${p.version}  ${p.loaded ? 'loaded' : `refused (${p.code}): ${p.error}`}`);
       }

@@ -1,0 +1,87 @@
+"""One Keras 3 MLP training-throughput measurement, run in its own process by bench/run.js.
+
+    python bench/mlp/keras_mlp.py '<json spec>'
+
+Same model, optimizer, loss, batch size and timing protocol as bench/mlp/worker.ts (the tfjs side):
+784 -> 256 (relu) -> 10 (softmax), Adam(1e-3), categorical cross-entropy, batch 128, seeded synthetic
+float32 data converted to TensorFlow tensors before anything is timed (tfjs also trains from tensors
+already in backend memory), untimed warm-up fit on the first `warmupSteps` batches, then one timed
+`model.fit` over exactly `samples` samples. Prints one line `@@BENCH <json>`.
+"""
+
+import json
+import os
+import platform
+import sys
+import time
+
+INPUT, HIDDEN, CLASSES = 784, 256, 10
+
+
+def main() -> None:
+    spec = json.loads(sys.argv[1] if len(sys.argv) > 1 else "{}")
+    samples, warmup_steps = int(spec["samples"]), int(spec["warmupSteps"])
+    batch_size, seed = int(spec["batchSize"]), int(spec["seed"])
+    if samples % batch_size:
+        raise ValueError(f"samples ({samples}) must be a multiple of batchSize")
+
+    t0 = time.perf_counter()
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    rng = np.random.default_rng(seed)
+    x_np = rng.random((samples, INPUT), dtype=np.float32)
+    y_np = np.eye(CLASSES, dtype=np.float32)[rng.integers(0, CLASSES, samples)]
+    x, y = tf.constant(x_np), tf.constant(y_np)
+    del x_np, y_np
+
+    model = keras.Sequential(
+        [
+            keras.Input((INPUT,)),
+            keras.layers.Dense(HIDDEN, activation="relu"),
+            keras.layers.Dense(CLASSES, activation="softmax"),
+        ]
+    )
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="categorical_crossentropy")
+
+    warm = warmup_steps * batch_size
+    model.fit(x[:warm], y[:warm], batch_size=batch_size, epochs=1, verbose=0)
+    setup_seconds = time.perf_counter() - t0
+
+    start = time.perf_counter()
+    history = model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0)
+    seconds = time.perf_counter() - start
+
+    result = {
+        "backend": "tensorflow (python)",
+        "impl": "fit",
+        "samples": samples,
+        "steps": samples // batch_size,
+        "seconds": seconds,
+        "samplesPerSec": samples / seconds,
+        "loss": float(history.history["loss"][-1]),
+        "tensorDelta": 0,
+        "setupSeconds": setup_seconds,
+        "versions": {
+            "python": platform.python_version(),
+            "tensorflow": tf.__version__,
+            "keras": keras.__version__,
+            "numpy": np.__version__,
+        },
+        "flags": {
+            "keras_backend": keras.backend.backend(),
+            "jit_compile": bool(model.jit_compile),
+            "TF_NUM_INTRAOP_THREADS": os.environ.get("TF_NUM_INTRAOP_THREADS", "default"),
+            "TF_NUM_INTEROP_THREADS": os.environ.get("TF_NUM_INTEROP_THREADS", "default"),
+        },
+    }
+    print("@@BENCH " + json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except BaseException as exc:  # noqa: BLE001 - report any failure as one line for the runner
+        print(f"@@ERROR {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}", flush=True)
+        raise
