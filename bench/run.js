@@ -340,8 +340,9 @@ function interpretation(byId) {
     paras.push(
       `The widest spread is ${spread.r.peer ? 'the peer' : 'the'} row "${spread.r.label}" ` +
         `(${fmtInt(spread.r.min)}–${fmtInt(spread.r.max)}, ${spread.x.toFixed(1)}× between its slowest and ` +
-        `fastest run), so ${spread.r.peer ? 'every ratio in the table' : 'comparisons involving it'} carry that uncertainty; ` +
-        'compare with the load line above and rerun on a quieter machine before quoting a ratio to one decimal.',
+        `fastest run), so ${spread.r.peer ? 'every ratio in the table carries' : 'comparisons involving it carry'} ` +
+        'that uncertainty; check the load line above, and treat the ratios as rough unless a rerun on a quieter ' +
+        'machine agrees.',
     );
   }
 
