@@ -29,7 +29,24 @@ const files = roots
   .filter((f) => grep.length === 0 || grep.some((g) => f.includes(g)))
   .sort();
 
-const mocha = new Mocha({ reporter: 'spec', timeout: 120_000, slow: 5_000 });
+// Every test runs on the backend a user would get (native when built); a test that switches
+// backends to check one does not leak that choice into the next test.
+let expected;
+const sdk = () => require(path.join(root, 'packages/sdk/dist'));
+const rootHooks = {
+  async beforeAll() {
+    const { createSdkContainer, selectBackend, BackendRegistryToken } = sdk();
+    const { backend } = await selectBackend(createSdkContainer().resolve(BackendRegistryToken));
+    expected = backend.tfjsBackend;
+    console.log(`tests run on the ${backend.name} backend`);
+  },
+  async beforeEach() {
+    const tf = require('@tensorflow/tfjs');
+    if (expected && tf.getBackend() !== expected) await tf.setBackend(expected);
+  },
+};
+
+const mocha = new Mocha({ reporter: 'spec', timeout: 120_000, slow: 5_000, rootHooks });
 for (const f of files) mocha.addFile(f);
 const runner = mocha.run((failures) => {
   const { stats } = runner;

@@ -2,6 +2,7 @@
  * `CallbackList`: many callbacks run as one (the Keras composite), itself a {@link Callback}.
  */
 import { invalidValue, isTfscaleError, TfscaleError } from '../core/errors';
+import type { CallbackContext } from './callback-context';
 import { CALLBACK_HOOKS, type Callback, type CallbackHookName, type CallbackHooks, type Logs } from './callback';
 
 /**
@@ -110,6 +111,18 @@ export class CallbackList implements Callback {
   }
   onPredictBatchEnd(batch: number, logs?: Logs): Promise<void> {
     return this.#dispatch('onPredictBatchEnd', [batch, logs]);
+  }
+
+  /** Hands every member the run's context, before `onTrainBegin`. */
+  setContext(context: CallbackContext): void {
+    for (const member of this.#members) {
+      if (typeof member.callback.setContext !== 'function') continue;
+      try {
+        member.callback.setContext(context);
+      } catch (err) {
+        throw wrapHookError(err, member, 'setContext');
+      }
+    }
   }
 
   /** Every stateful callback's state, keyed by `stateKey`. */

@@ -4,6 +4,7 @@
  */
 import type { FactoryContext } from '../core/factory-context';
 import { createToken } from '../core/tokens';
+import type { CallbackContext } from './callback-context';
 
 /**
  * Metric values at a hook, e.g. `{ loss: 0.31, acc: 0.9 }` (Keras `logs`).
@@ -96,6 +97,8 @@ export const CALLBACK_HOOKS = [
 export interface Callback extends CallbackHooks {
   /** Used in error messages; defaults to the class name. */
   readonly name?: string;
+  /** Called once before `onTrainBegin` with what the callback may use (model, optimizer, …). */
+  setContext?(context: CallbackContext): void;
   /** Unique among a run's callbacks; required for `saveState`/`loadState` to be used. */
   readonly stateKey?: string;
   saveState?(): unknown | Promise<unknown>;

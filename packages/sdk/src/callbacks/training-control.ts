@@ -17,10 +17,14 @@ import { createToken } from '../core/tokens';
  * ```
  */
 export interface TrainingControl {
-  /** Requests a stop after the current batch. The first reason given is kept. */
-  stopTraining(reason?: string): void;
+  /**
+   * Requests a stop after the current batch. The first reason given is kept. `interrupted`
+   * marks a stop the user did not mean as the end (Ctrl-C): backups are kept for a resume.
+   */
+  stopTraining(reason?: string, options?: { interrupted?: boolean }): void;
   readonly stopRequested: boolean;
   readonly stopReason?: string;
+  readonly interrupted?: boolean;
 }
 
 /**
@@ -46,11 +50,17 @@ export const TrainingControlToken = createToken<TrainingControl>('TrainingContro
 export class SimpleTrainingControl implements TrainingControl {
   #reason: string | undefined;
   #requested = false;
+  #interrupted = false;
 
-  stopTraining(reason = 'stop requested'): void {
+  stopTraining(reason = 'stop requested', options: { interrupted?: boolean } = {}): void {
+    if (options.interrupted) this.#interrupted = true;
     if (this.#requested) return;
     this.#requested = true;
     this.#reason = reason;
+  }
+
+  get interrupted(): boolean {
+    return this.#interrupted;
   }
 
   get stopRequested(): boolean {

@@ -5,6 +5,7 @@ import { registerDoctorCommand } from './commands/doctor';
 import { registerPlannedCommands } from './commands/planned';
 import { registerPluginsCommand } from './commands/plugins';
 import { registerSetupNativeCommand } from './commands/setup-native';
+import { registerTrainCommand } from './commands/train';
 
 /**
  * The `tfscale` command line; each subcommand lives in its own file under `commands/`.
@@ -17,6 +18,7 @@ export function createProgram(): Command {
     .version(SDK_VERSION, '-V, --version')
     .showHelpAfterError('(run `tfscale --help` for the commands)')
     .configureHelp({ sortSubcommands: false });
+  registerTrainCommand(program);
   registerDoctorCommand(program);
   registerDevicesCommand(program);
   registerPluginsCommand(program);

@@ -23,3 +23,4 @@ export {
   describeStrategyConformance,
   type StrategyConformanceOptions,
 } from './conformance/strategy-conformance';
+export { type CanonicalOptions, canonicalData, canonicalModel } from './canonical';

@@ -14,18 +14,6 @@ interface Planned {
 // until its feature lands, rather than pretending to work.
 const PLANNED: Planned[] = [
   {
-    name: 'train',
-    args: '<run-file>',
-    description: 'train the run defined in a tfscale.json or defineRun() module',
-    arrives: 'the Trainer and Keras callbacks',
-    options: [
-      ['--strategy <name>', 'distribution strategy (one-device, mirrored, multi-worker-mirrored, parameter-server)'],
-      ['--backend <name>', 'auto, native, native-gpu, wasm or cpu', 'auto'],
-      ['--device <id>', 'cpu or gpu:<index> (see `tfscale devices`)'],
-      ['--epochs <n>', 'override the run definition'],
-    ],
-  },
-  {
     name: 'launch',
     args: '<run-file>',
     description: 'start the processes of a distributed run (one per replica, TF_CONFIG set for each)',

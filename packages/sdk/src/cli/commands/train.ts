@@ -1,0 +1,90 @@
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import type { TrainingControl } from '../../callbacks/training-control';
+import { loadRunFile } from '../../config';
+import { invalidValue } from '../../core/errors';
+import { createSdkContainer } from '../../sdk-container';
+import { runTraining, type TrainOverrides } from '../../training/run-training';
+
+interface TrainFlags {
+  epochs?: string;
+  batchSize?: string;
+  backend?: string;
+  logdir?: string;
+  checkpointDir?: string;
+  resume?: boolean;
+  fresh?: boolean;
+  backup: boolean;
+  quiet?: boolean;
+}
+
+function int(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw invalidValue(name, value, 'a positive integer');
+  return n;
+}
+
+/**
+ * `tfscale train <run-file>`: trains a run definition with Keras-style progress, a backup that
+ * survives crashes and Ctrl-C, and optional TensorBoard logs and checkpoints.
+ * @example
+ *   registerTrainCommand(program); // tfscale train tfscale.json --epochs 5 --logdir runs/logs
+ */
+export function registerTrainCommand(program: Command): void {
+  program
+    .command('train <run-file>')
+    .description('train the run defined in a tfscale.json (or a .js module exporting defineRun(...))')
+    .option('--epochs <n>', 'override the number of epochs')
+    .option('--batch-size <n>', 'override the batch size')
+    .option('--backend <name>', 'auto, native, native-gpu, wasm or cpu')
+    .option('--logdir <dir>', 'write TensorBoard logs here')
+    .option('--checkpoint-dir <dir>', 'save a checkpoint (ckpt-{epoch:02d}) here every epoch')
+    .option('--resume', 'continue from the run’s backup; fail if there is none')
+    .option('--fresh', 'discard the run’s backup and start over')
+    .option('--no-backup', 'keep no backup (a crash or Ctrl-C then loses the run)')
+    .option('--quiet', 'no progress output')
+    .action(async (file: string, flags: TrainFlags) => {
+      const runFile = path.resolve(file);
+      const run = await loadRunFile(runFile);
+      const overrides: TrainOverrides = {
+        epochs: int('epochs', flags.epochs),
+        batchSize: int('batch-size', flags.batchSize),
+        backend: flags.backend,
+        logDir: flags.logdir,
+        checkpointDir: flags.checkpointDir,
+        backup: !flags.backup ? false : flags.fresh ? 'fresh' : flags.resume ? 'require' : 'auto',
+        verbose: flags.quiet ? 0 : undefined,
+      };
+      let control: TrainingControl | undefined;
+      const onSigint = () => {
+        if (!control || control.stopRequested) process.exit(130);
+        control.stopTraining('interrupted (Ctrl-C)', { interrupted: true });
+        console.error('\nStopping after this batch and saving a backup; Ctrl-C again quits at once.');
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        const result = await runTraining(createSdkContainer(), run, {
+          overrides,
+          baseDir: path.dirname(runFile),
+          onControl: (c) => {
+            control = c;
+          },
+        });
+        const last = Object.fromEntries(Object.entries(result.history.history).map(([k, v]) => [k, v.at(-1)]));
+        const metrics = Object.entries(last)
+          .map(([k, v]) => `${k}: ${Number(v).toFixed(4)}`)
+          .join(' - ');
+        console.log(`done: ${result.history.epoch.length} epochs on ${result.backend}${result.tensorflow ? ` (TensorFlow ${result.tensorflow})` : ''} - ${metrics}`);
+        if (result.stopReason) console.log(`stopped early: ${result.stopReason}`);
+        if (result.logDir) console.log(`TensorBoard logs: ${result.logDir}  (tensorboard --logdir ${result.logDir})`);
+        if (result.checkpointDir) console.log(`checkpoints: ${result.checkpointDir}`);
+        if (result.interrupted && result.backupDir) {
+          console.log(`backup kept in ${result.backupDir}; run the same command again to continue`);
+          process.exitCode = 130;
+        }
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+}

@@ -1,0 +1,91 @@
+import type { LayersModel, Optimizer } from '@tensorflow/tfjs';
+import type { Tf } from '../backend/tf';
+import type { RunDefinition } from '../config';
+import { invalidValue, TfscaleError } from '../core/errors';
+import { closestMatch } from '../core/did-you-mean';
+import { tfjsFolder } from '../io/tfjs-file-handler';
+
+type LayerSpec = { type: string; [key: string]: unknown };
+type OptimizerSpec = string | { type: string; learningRate?: number; [key: string]: unknown };
+
+/** tfjs spells layer factories in camelCase; run files may use Keras' snake_case too. */
+function camel(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * The model of a run: an instance, a factory's result, a declarative sequential stack, or a
+ * saved TF.js model loaded from a folder or `model.json` path.
+ * @example
+ *   const model = await buildModel(tf, { type: 'sequential', layers: [{ type: 'dense', units: 10, inputShape: [64] }] });
+ */
+export async function buildModel(tf: Tf, spec: RunDefinition['model'], baseDir = process.cwd()): Promise<LayersModel> {
+  if (typeof spec === 'function') return await (spec as () => LayersModel | Promise<LayersModel>)();
+  if ('path' in spec && typeof spec.path === 'string') {
+    const url = spec.path.replace(/^file:\/\//, '').replace(/\/model\.json$/, '');
+    const { resolve } = await import('node:path');
+    return tf.loadLayersModel(tfjsFolder(resolve(baseDir, url)));
+  }
+  if ('layers' in spec && Array.isArray(spec.layers)) {
+    const factories = tf.layers as unknown as Record<string, (config: object) => import('@tensorflow/tfjs').layers.Layer>;
+    const layers = (spec.layers as LayerSpec[]).map(({ type, ...config }, i) => {
+      const factory = factories[camel(type)];
+      if (typeof factory !== 'function') {
+        const known = Object.keys(factories).filter((k) => typeof factories[k] === 'function' && /^[a-z]/.test(k));
+        const guess = closestMatch(camel(type), known);
+        throw invalidValue(`model.layers[${i}].type`, type, 'a tfjs layer name such as dense, conv2d, dropout, flatten', guess ? `did you mean '${guess}'?` : undefined);
+      }
+      return factory(config);
+    });
+    return tf.sequential({ layers, name: (spec as { name?: string }).name });
+  }
+  return spec as LayersModel;
+}
+
+// Keras 3's defaults, so a run file means the same in both.
+const DEFAULT_LR: Record<string, number> = { sgd: 0.01, momentum: 0.01, adam: 0.001, adamax: 0.001, adagrad: 0.001, adadelta: 0.001, rmsprop: 0.001 };
+
+/**
+ * A tfjs optimizer from a run definition's `compile.optimizer` (Keras-style options in camelCase).
+ * @example
+ *   buildOptimizer(tf, { type: 'adam', learningRate: 0.01 });
+ */
+export function buildOptimizer(tf: Tf, spec: OptimizerSpec): Optimizer {
+  const { type, learningRate, ...o } = typeof spec === 'string' ? { type: spec } : spec;
+  const lr = (learningRate as number | undefined) ?? DEFAULT_LR[type];
+  const n = (key: string, fallback?: number) => (o[key] as number | undefined) ?? fallback;
+  switch (type) {
+    case 'sgd':
+      return n('momentum') ? tf.train.momentum(lr, n('momentum')!, Boolean(o.nesterov)) : tf.train.sgd(lr);
+    case 'momentum':
+      return tf.train.momentum(lr, n('momentum', 0.9)!, Boolean(o.nesterov ?? o.useNesterov));
+    case 'adam':
+      return tf.train.adam(lr, n('beta1'), n('beta2'), n('epsilon'));
+    case 'adamax':
+      return tf.train.adamax(lr, n('beta1'), n('beta2'), n('epsilon'), n('decay'));
+    case 'adagrad':
+      return tf.train.adagrad(lr, n('initialAccumulatorValue'));
+    case 'adadelta':
+      return tf.train.adadelta(lr, n('rho'), n('epsilon'));
+    case 'rmsprop':
+      return tf.train.rmsprop(lr, n('decay', n('rho')), n('momentum'), n('epsilon'), Boolean(o.centered));
+    default:
+      throw new TfscaleError('TFSCALE_E_INVALID_VALUE', `Invalid value for \`compile.optimizer\`. Received: compile.optimizer=${JSON.stringify(type)}. Expected: sgd, momentum, adam, adamax, adagrad, adadelta or rmsprop.`, {
+        hint: type === 'adamw' ? 'tfjs 4.22 has no AdamW; use adam (a compiled AdamW comes with the compiled train step)' : undefined,
+      });
+  }
+}
+
+/**
+ * Compiles `model` from a run definition's `compile` section, accepting Keras' snake_case names.
+ * @example
+ *   compileModel(tf, model, { optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+ */
+export function compileModel(tf: Tf, model: LayersModel, compile: RunDefinition['compile']): void {
+  const loss = compile.loss;
+  model.compile({
+    optimizer: buildOptimizer(tf, compile.optimizer as OptimizerSpec),
+    loss: typeof loss === 'string' ? camel(loss) : Array.isArray(loss) ? loss.map(camel) : Object.fromEntries(Object.entries(loss).map(([k, v]) => [k, camel(v)])),
+    metrics: compile.metrics?.map(camel),
+  });
+}

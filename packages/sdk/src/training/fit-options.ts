@@ -1,0 +1,80 @@
+import { randomInt } from 'node:crypto';
+import type { Callback } from '../callbacks/callback';
+import { invalidValue } from '../core/errors';
+import type { TrainingData } from './data/training-data';
+import type { GradientHook } from './train-step';
+
+/**
+ * Options of `Trainer.fit`, named as Keras' `fit` arguments (camelCase).
+ * @example
+ *   const options: FitOptions = { epochs: 10, batchSize: 64, validationSplit: 0.1, seed: 7 };
+ */
+export interface FitOptions {
+  epochs?: number;
+  initialEpoch?: number;
+  batchSize?: number;
+  /** Validation samples; exclusive with `validationSplit`. */
+  validationData?: TrainingData;
+  /** Fraction of the training data (the last samples, before shuffling) held out for validation. */
+  validationSplit?: number;
+  /** Validate every N epochs (Keras' integer `validation_freq`). */
+  validationFreq?: number;
+  validationBatchSize?: number;
+  shuffle?: boolean;
+  /** Data-order seed; a random one is drawn (and kept in backups) when omitted. */
+  seed?: number;
+  /** Batches per epoch; defaults to the whole data once. */
+  stepsPerEpoch?: number;
+  callbacks?: Callback[];
+  verbose?: 0 | 1 | 2;
+  /** Reduces gradients across replicas (set by strategies). */
+  gradientHook?: GradientHook;
+  /** False on replicas that must not write files (set by strategies). */
+  isPrimary?: boolean;
+}
+
+/** {@link FitOptions} with defaults filled in and values checked. */
+export type ResolvedFitOptions = Required<Omit<FitOptions, 'validationData' | 'validationSplit' | 'stepsPerEpoch' | 'gradientHook'>> &
+  Pick<FitOptions, 'validationData' | 'validationSplit' | 'stepsPerEpoch' | 'gradientHook'>;
+
+function positiveInt(name: string, value: number | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min) throw invalidValue(name, value, `an integer >= ${min}`);
+  return value;
+}
+
+/**
+ * Fills defaults (Keras' where Keras has one) and rejects bad values with Keras-style errors.
+ * @example
+ *   resolveFitOptions({ epochs: 3 }).batchSize; // 32
+ */
+export function resolveFitOptions(o: FitOptions): ResolvedFitOptions {
+  const epochs = positiveInt('epochs', o.epochs, 1);
+  const initialEpoch = positiveInt('initialEpoch', o.initialEpoch, 0, 0);
+  if (initialEpoch > epochs) {
+    throw invalidValue('initialEpoch', initialEpoch, `at most epochs=${epochs}`);
+  }
+  if (o.validationSplit !== undefined && !(o.validationSplit > 0 && o.validationSplit < 1)) {
+    throw invalidValue('validationSplit', o.validationSplit, 'a number between 0 and 1 (exclusive)');
+  }
+  if (o.validationSplit !== undefined && o.validationData !== undefined) {
+    throw invalidValue('validationSplit', o.validationSplit, 'undefined when validationData is given', 'pass one of validationData and validationSplit');
+  }
+  const batchSize = positiveInt('batchSize', o.batchSize, 32);
+  return {
+    epochs,
+    initialEpoch,
+    batchSize,
+    validationData: o.validationData,
+    validationSplit: o.validationSplit,
+    validationFreq: positiveInt('validationFreq', o.validationFreq, 1),
+    validationBatchSize: positiveInt('validationBatchSize', o.validationBatchSize, batchSize),
+    shuffle: o.shuffle ?? true,
+    seed: o.seed === undefined ? randomInt(2 ** 31) : positiveInt('seed', o.seed, 0, 0),
+    stepsPerEpoch: o.stepsPerEpoch === undefined ? undefined : positiveInt('stepsPerEpoch', o.stepsPerEpoch, 1),
+    callbacks: o.callbacks ?? [],
+    verbose: o.verbose ?? 0,
+    gradientHook: o.gradientHook,
+    isPrimary: o.isPrimary ?? true,
+  };
+}

@@ -1,0 +1,152 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import type { LayersModel } from '@tensorflow/tfjs';
+import type { DependencyContainer } from 'tsyringe';
+import { NativeBackend } from '../backend/native-backend';
+import { selectBackend } from '../backend/select-backend';
+import { BackupAndRestore } from '../callbacks/backup-and-restore';
+import type { Callback } from '../callbacks/callback';
+import type { History } from '../callbacks/history';
+import { ModelCheckpoint } from '../callbacks/model-checkpoint';
+import { ProgressBar } from '../callbacks/progress-bar';
+import { TensorBoard } from '../callbacks/tensorboard';
+import { type TrainingControl, TrainingControlToken } from '../callbacks/training-control';
+import type { RunDefinition } from '../config';
+import { createRunContainer, disposeContainer } from '../core/container';
+import { TfscaleError } from '../core/errors';
+import { BackendRegistryToken, CallbackRegistryToken, LoggerToken } from '../core/tokens';
+import { buildModel, compileModel } from './build-model';
+import { toTrainingData } from './data';
+import { Trainer } from './trainer';
+
+/** Command-line overrides of a run definition (`tfscale train --epochs …`). */
+export interface TrainOverrides {
+  epochs?: number;
+  batchSize?: number;
+  backend?: string;
+  /** Adds a TensorBoard callback writing here. */
+  logDir?: string;
+  /** Adds a ModelCheckpoint writing `ckpt-{epoch:02d}` folders here. */
+  checkpointDir?: string;
+  /**
+   * BackupAndRestore in `<outputDir>/backup`: 'auto' (default) resumes a crashed or interrupted
+   * run when a backup exists; 'require' fails when none exists; 'fresh' discards it; false: none.
+   */
+  backup?: 'auto' | 'require' | 'fresh' | false;
+  verbose?: 0 | 1 | 2;
+}
+
+/** What {@link runTraining} did. */
+export interface TrainResult {
+  history: History;
+  model: LayersModel;
+  backend: string;
+  tensorflow?: string;
+  outputDir: string;
+  logDir?: string;
+  checkpointDir?: string;
+  backupDir?: string;
+  /** Why training stopped early, if it did. */
+  stopReason?: string;
+  interrupted: boolean;
+}
+
+/** Options of {@link runTraining}. */
+export interface RunTrainingOptions {
+  overrides?: TrainOverrides;
+  /** Folder relative paths of the run definition resolve against (the run file's folder). */
+  baseDir?: string;
+  /** Called with the run's control once training is set up (the CLI wires Ctrl-C to it). */
+  onControl?: (control: TrainingControl) => void;
+}
+
+/**
+ * Runs a training run definition end to end: backend, model, compile, data, callbacks, fit.
+ * @example
+ *   const result = await runTraining(createSdkContainer(), defineRun({ ... }), { overrides: { logDir: 'runs/x/logs' } });
+ *   console.log(result.history.history.val_accuracy);
+ */
+export async function runTraining(root: DependencyContainer, run: RunDefinition, options: RunTrainingOptions = {}): Promise<TrainResult> {
+  const o = options.overrides ?? {};
+  const baseDir = options.baseDir ?? process.cwd();
+  const container = createRunContainer(root);
+  try {
+    const { tf, backend } = await selectBackend(root.resolve(BackendRegistryToken), o.backend ?? run.backend);
+    const model = await buildModel(tf, run.model, baseDir);
+    if (run.compile) compileModel(tf, model, run.compile);
+    const data = toTrainingData(run.data.train, { baseDir });
+    const validationData = run.data.validation ? toTrainingData(run.data.validation, { baseDir }) : undefined;
+
+    const outputDir = path.resolve(baseDir, run.outputDir);
+    const callbacks: Callback[] = await instantiateCallbacks(container, run.callbacks);
+    const logDir = o.logDir && path.resolve(o.logDir);
+    const checkpointDir = o.checkpointDir && path.resolve(o.checkpointDir);
+    const backupDir = o.backup === false ? undefined : path.join(outputDir, 'backup');
+    if (backupDir) await prepareBackup(backupDir, o.backup || 'auto');
+    if (logDir) callbacks.push(new TensorBoard({ logDir }));
+    if (checkpointDir) callbacks.push(new ModelCheckpoint({ filepath: path.join(checkpointDir, 'ckpt-{epoch:02d}') }));
+    if (backupDir) callbacks.push(new BackupAndRestore({ backupDir }));
+    const verbose = o.verbose ?? run.verbose ?? 1;
+    if (verbose > 0) callbacks.push(new ProgressBar());
+
+    const control = container.resolve(TrainingControlToken);
+    options.onControl?.(control);
+    const history = await container.resolve(Trainer).fit(model, data, {
+      epochs: o.epochs ?? run.epochs,
+      initialEpoch: run.initialEpoch,
+      batchSize: o.batchSize ?? run.data.batchSize,
+      validationData,
+      validationSplit: run.data.validationSplit,
+      shuffle: run.data.shuffle,
+      seed: run.data.seed,
+      stepsPerEpoch: run.stepsPerEpoch,
+      callbacks,
+      verbose,
+    });
+    return {
+      history,
+      model,
+      backend: backend.name,
+      tensorflow: backend.tfjsBackend === 'tensorflow' ? NativeBackend.loadedVersion(tf) : undefined,
+      outputDir,
+      logDir,
+      checkpointDir,
+      backupDir,
+      stopReason: control.stopReason,
+      interrupted: control.interrupted ?? false,
+    };
+  } finally {
+    await disposeContainer(container);
+  }
+}
+
+async function prepareBackup(dir: string, mode: 'auto' | 'require' | 'fresh'): Promise<void> {
+  const exists = await fs.access(path.join(dir, 'checkpoint')).then(
+    () => true,
+    () => false,
+  );
+  if (mode === 'fresh') await fs.rm(dir, { recursive: true, force: true });
+  if (mode === 'require' && !exists) {
+    throw new TfscaleError('TFSCALE_E_INVALID_VALUE', `Nothing to resume: no backup in ${dir}.`, {
+      hint: 'drop --resume to start a new run (a backup is kept while a run is interrupted or crashed)',
+    });
+  }
+}
+
+/** Callbacks named in a run definition, made by the factories registered under those names. */
+async function instantiateCallbacks(container: DependencyContainer, refs: RunDefinition['callbacks']): Promise<Callback[]> {
+  const registry = container.resolve(CallbackRegistryToken);
+  const logger = container.resolve(LoggerToken);
+  const out: Callback[] = [];
+  for (const ref of refs) {
+    if (typeof ref === 'string') out.push(await registry.get(ref)({}, { container, logger }));
+    else if ('name' in ref && typeof ref.name === 'string' && !hasHooks(ref)) {
+      out.push(await registry.get(ref.name)((ref as { options?: Record<string, unknown> }).options ?? {}, { container, logger }));
+    } else out.push(ref as Callback);
+  }
+  return out;
+}
+
+function hasHooks(value: object): boolean {
+  return Object.keys(value).some((k) => k.startsWith('on') || k === 'setContext');
+}

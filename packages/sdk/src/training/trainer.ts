@@ -1,0 +1,153 @@
+import type { LayersModel } from '@tensorflow/tfjs';
+import { inject, injectable } from 'tsyringe';
+import { loadTf, type Tf } from '../backend/tf';
+import type { Logs } from '../callbacks/callback';
+import type { CallbackContext, TrainingParams, TrainingPosition } from '../callbacks/callback-context';
+import { CallbackList } from '../callbacks/callback-list';
+import { History } from '../callbacks/history';
+import { type TrainingControl, TrainingControlToken } from '../callbacks/training-control';
+import { invalidValue } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { LoggerToken } from '../core/tokens';
+import type { TrainingData } from './data/training-data';
+import { type FitOptions, type ResolvedFitOptions, resolveFitOptions } from './fit-options';
+import { optimizerAccess } from './optimizer-access';
+import { RunningMeans } from './running-means';
+import { TestStep, TrainStep } from './train-step';
+
+/**
+ * Runs Keras-style training loops on a compiled tfjs model. It coordinates: data comes from a
+ * {@link TrainingData}, steps from {@link TrainStep}, everything else from callbacks, which see a
+ * {@link CallbackContext} and never the Trainer.
+ * @example
+ *   const trainer = runContainer.resolve(Trainer);
+ *   const history = await trainer.fit(model, fromArrays(x, y), { epochs: 5, validationSplit: 0.1 });
+ */
+@injectable()
+export class Trainer {
+  constructor(
+    @inject(LoggerToken) private readonly logger: Logger,
+    @inject(TrainingControlToken) private readonly control: TrainingControl,
+  ) {}
+
+  /** Trains `model`; resolves to its History once training ends or is stopped. */
+  async fit(model: LayersModel, data: TrainingData, options: FitOptions = {}): Promise<History> {
+    const tf = loadTf();
+    const o = resolveFitOptions(options);
+    const split = o.validationSplit === undefined ? undefined : data.split(o.validationSplit);
+    const train = split?.train ?? data;
+    const validation = split?.validation ?? o.validationData;
+    const step = new TrainStep(tf, model, o.gradientHook);
+    const history = new History();
+    const callbacks = new CallbackList([history, ...o.callbacks]);
+    const position: TrainingPosition = { epoch: o.initialEpoch, step: 0, globalStep: 0 };
+    let seed = o.seed;
+    let started = false;
+    let restoredStates: Readonly<Record<string, unknown>> | undefined;
+    const steps = o.stepsPerEpoch ?? (train.size === undefined ? undefined : Math.ceil(train.size / o.batchSize));
+    const params: TrainingParams = {
+      epochs: o.epochs,
+      initialEpoch: o.initialEpoch,
+      steps,
+      batchSize: o.batchSize,
+      samples: train.size,
+      verbose: o.verbose,
+      metrics: [...step.names, ...(validation ? step.names.map((n) => `val_${n}`) : [])],
+      doValidation: validation !== undefined,
+    };
+    const context: CallbackContext = {
+      model,
+      params,
+      control: this.control,
+      optimizer: optimizerAccess(model.optimizer),
+      progress: {
+        position: () => ({ ...position }),
+        resumeAt: (p, restore = {}) => {
+          if (started) throw invalidValue('resumeAt', p, 'a call from onTrainBegin, before the first batch');
+          Object.assign(position, p);
+          if (restore.seed !== undefined) seed = restore.seed;
+          restoredStates = restore.callbackStates;
+        },
+        get seed() {
+          return seed;
+        },
+      },
+      callbackStates: { save: () => callbacks.saveStates(), load: (s) => callbacks.loadStates(s) },
+      isPrimary: o.isPrimary,
+      logger: this.logger,
+    };
+    callbacks.setContext(context);
+
+    await callbacks.onTrainBegin();
+    started = true;
+    if (restoredStates) await callbacks.loadStates(restoredStates);
+    let epochLogs: Logs = {};
+    while (position.epoch < o.epochs && !this.control.stopRequested) {
+      const epoch = position.epoch;
+      await callbacks.onEpochBegin(epoch);
+      const means = new RunningMeans(step.names);
+      for await (const batch of train.batches(epoch, { batchSize: o.batchSize, shuffle: o.shuffle, seed, skip: position.step })) {
+        if (steps !== undefined && position.step >= steps) {
+          tf.dispose(batchTensors(batch));
+          break;
+        }
+        await callbacks.onTrainBatchBegin(position.step);
+        let values: Float32Array;
+        try {
+          values = await step.run(batch.xs, batch.ys);
+        } finally {
+          tf.dispose(batchTensors(batch));
+        }
+        means.add(values, batch.size);
+        const done = position.step;
+        position.step++;
+        position.globalStep++;
+        await callbacks.onTrainBatchEnd(done, means.logs());
+        if (this.control.stopRequested) break;
+      }
+      epochLogs = means.logs();
+      // As Keras: validation runs even when a callback stopped training during this epoch.
+      if (validation && (epoch + 1) % o.validationFreq === 0) {
+        const val = await this.runTest(tf, model, validation, o.validationBatchSize, callbacks);
+        for (const [k, v] of Object.entries(val)) epochLogs[`val_${k}`] = v;
+      }
+      epochLogs.lr = context.optimizer.getLearningRate();
+      // The position moves before onEpochEnd so a backup taken there resumes at the next epoch.
+      position.epoch++;
+      position.step = 0;
+      await callbacks.onEpochEnd(epoch, epochLogs);
+    }
+    await callbacks.onTrainEnd(epochLogs);
+    return history;
+  }
+
+  /** Loss and metrics on `data` without training (Keras' `evaluate`). */
+  async evaluate(model: LayersModel, data: TrainingData, options: { batchSize?: number; callbacks?: FitOptions['callbacks'] } = {}): Promise<Logs> {
+    const o: Pick<ResolvedFitOptions, 'batchSize'> = resolveFitOptions({ batchSize: options.batchSize });
+    return this.runTest(loadTf(), model, data, o.batchSize, new CallbackList(options.callbacks ?? []));
+  }
+
+  private async runTest(tf: Tf, model: LayersModel, data: TrainingData, batchSize: number, callbacks: CallbackList): Promise<Logs> {
+    const step = new TestStep(tf, model);
+    const means = new RunningMeans(step.fns.names);
+    await callbacks.onTestBegin();
+    let index = 0;
+    for await (const batch of data.batches(0, { batchSize, shuffle: false, seed: 0 })) {
+      await callbacks.onTestBatchBegin(index);
+      try {
+        means.add(step.run(batch.xs, batch.ys), batch.size);
+      } finally {
+        tf.dispose(batchTensors(batch));
+      }
+      await callbacks.onTestBatchEnd(index++, means.logs());
+    }
+    const logs = means.logs();
+    await callbacks.onTestEnd(logs);
+    return logs;
+  }
+}
+
+function batchTensors(batch: { xs: unknown; ys: unknown }) {
+  const flat = (v: unknown) => (Array.isArray(v) ? v : typeof v === 'object' && v && !('dataSync' in v) ? Object.values(v) : [v]);
+  return [...flat(batch.xs), ...flat(batch.ys)] as import('@tensorflow/tfjs').Tensor[];
+}
