@@ -7,6 +7,8 @@ import 'reflect-metadata';
 // backend
 export * from './backend';
 export { BackendToken } from './backend/backend';
+export * from './callbacks';
+export { BackupAndRestore, type BackupAndRestoreOptions } from './callbacks/backup-and-restore';
 // callbacks (contract)
 export {
   CALLBACK_HOOKS,
@@ -17,7 +19,17 @@ export {
   CallbackToken,
   type Logs,
 } from './callbacks/callback';
+export type {
+  CallbackContext,
+  NamedTensor,
+  OptimizerAccess,
+  ProgressAccess,
+  ResumeState,
+  TrainingParams,
+  TrainingPosition,
+} from './callbacks/callback-context';
 export { type CallbackInfo, CallbackList } from './callbacks/callback-list';
+export { History } from './callbacks/history';
 export { SimpleTrainingControl, type TrainingControl, TrainingControlToken } from './callbacks/training-control';
 // config
 export * from './config';
@@ -116,4 +128,10 @@ export {
   type ExportOptions,
   type ExportResult,
 } from './export/exporter';
+// formats
+export * from './formats';
+// io
+export * from './io';
 export { createSdkContainer } from './sdk-container';
+// training
+export * from './training';

@@ -81,7 +81,9 @@ export class BackupAndRestore implements Callback {
     if (state.learningRate !== undefined) ctx.optimizer.setLearningRate(state.learningRate);
     ctx.progress.resumeAt(state.position, { seed: state.seed, callbackStates: state.callbacks });
     this.restoredFrom = state.position;
-    ctx.logger.info(`BackupAndRestore: resuming at epoch ${state.position.epoch + 1}, batch ${state.position.step} from ${snapshot}`);
+    ctx.logger.info(
+      `BackupAndRestore: resuming at epoch ${state.position.epoch + 1}, batch ${state.position.step} from ${snapshot}`,
+    );
   }
 
   async onTrainBatchEnd(): Promise<void> {
@@ -131,8 +133,16 @@ export class BackupAndRestore implements Callback {
 
   /** The snapshot the pointer names, else the newest complete one; undefined when none. */
   private async latest(): Promise<string | undefined> {
-    const complete = async (name: string) => SNAPSHOT.test(name) && fs.access(path.join(this.dir, name, 'state.json')).then(() => true, () => false);
-    const named = await fs.readFile(path.join(this.dir, POINTER), 'utf8').then((s) => s.trim(), () => undefined);
+    const complete = async (name: string) =>
+      SNAPSHOT.test(name) &&
+      fs.access(path.join(this.dir, name, 'state.json')).then(
+        () => true,
+        () => false,
+      );
+    const named = await fs.readFile(path.join(this.dir, POINTER), 'utf8').then(
+      (s) => s.trim(),
+      () => undefined,
+    );
     if (named && (await complete(named))) return path.join(this.dir, named);
     for (const name of await this.snapshots()) if (await complete(name)) return path.join(this.dir, name);
     return undefined;
@@ -148,7 +158,8 @@ export class BackupAndRestore implements Callback {
     const older = (await this.snapshots()).filter((n) => n !== current).slice(this.keep - 1);
     for (const name of older) await fs.rm(path.join(this.dir, name), { recursive: true, force: true });
     for (const name of await fs.readdir(this.dir)) {
-      if (name.startsWith('.tmp-') && !name.includes(`-${process.pid}-`)) await fs.rm(path.join(this.dir, name), { recursive: true, force: true });
+      if (name.startsWith('.tmp-') && !name.includes(`-${process.pid}-`))
+        await fs.rm(path.join(this.dir, name), { recursive: true, force: true });
     }
   }
 

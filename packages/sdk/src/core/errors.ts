@@ -37,6 +37,10 @@ export const ERROR_CATALOGUE = {
   TFSCALE_E_REGISTRY_UNKNOWN: 'Unknown registry name',
   TFSCALE_E_SCHEME_CONFLICT: 'URL scheme claimed twice',
   TFSCALE_E_SCHEME_UNSUPPORTED: 'Unsupported URL scheme',
+  TFSCALE_E_TFRECORD_CORRUPT: 'TFRecord data failed its CRC check',
+  TFSCALE_E_TFRECORD_TRUNCATED: 'TFRecord file ends inside a record',
+  TFSCALE_E_TRAINING_NAN_LOSS: 'Loss became NaN or infinite',
+  TFSCALE_E_WRITER_CLOSED: 'Write to a closed writer',
 } as const;
 
 /**

@@ -38,7 +38,9 @@ export function tfjsFolder(url: string): io.IOHandler {
       };
       if (artifacts.trainingConfig) json.trainingConfig = artifacts.trainingConfig;
       if (artifacts.userDefinedMetadata) json.userDefinedMetadata = artifacts.userDefinedMetadata;
-      const data = artifacts.weightData ? tf.io.concatenateArrayBuffers(artifacts.weightData as ArrayBuffer | ArrayBuffer[]) : new ArrayBuffer(0);
+      const data = artifacts.weightData
+        ? tf.io.concatenateArrayBuffers(artifacts.weightData as ArrayBuffer | ArrayBuffer[])
+        : new ArrayBuffer(0);
       await fs.writeFile(path.join(dir, WEIGHTS), new Uint8Array(data));
       await fs.writeFile(path.join(dir, MODEL_JSON), JSON.stringify(json));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
@@ -49,15 +51,21 @@ export function tfjsFolder(url: string): io.IOHandler {
       try {
         json = JSON.parse(await fs.readFile(path.join(dir, MODEL_JSON), 'utf8')) as io.ModelJSON;
       } catch (err) {
-        throw new TfscaleError('TFSCALE_E_INVALID_VALUE', `No TF.js model at ${path.join(dir, MODEL_JSON)}: ${(err as Error).message}`, { cause: err });
+        throw new TfscaleError(
+          'TFSCALE_E_INVALID_VALUE',
+          `No TF.js model at ${path.join(dir, MODEL_JSON)}: ${(err as Error).message}`,
+          { cause: err },
+        );
       }
       return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
         const specs = manifest.flatMap((group) => group.weights);
         const buffers = await Promise.all(
-          manifest.flatMap((group) => group.paths).map(async (p) => {
-            const b = await fs.readFile(path.join(dir, p));
-            return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-          }),
+          manifest
+            .flatMap((group) => group.paths)
+            .map(async (p) => {
+              const b = await fs.readFile(path.join(dir, p));
+              return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+            }),
         );
         return [specs, tf.io.concatenateArrayBuffers(buffers)];
       });

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { LayersModel, NamedTensorMap, Tensor } from '@tensorflow/tfjs';
-import type { NamedTensor } from '../callbacks/callback-context';
 import { loadTf } from '../backend/tf';
+import type { NamedTensor } from '../callbacks/callback-context';
 import { TfscaleError } from '../core/errors';
 
 /** File names inside a weights directory. */
@@ -42,7 +42,9 @@ export async function readWeights(dir: string): Promise<NamedTensor[]> {
     json = JSON.parse(await fs.readFile(path.join(dir, WEIGHTS_JSON), 'utf8')) as WeightsJson;
     bin = await fs.readFile(path.join(dir, WEIGHTS_BIN));
   } catch (err) {
-    throw new TfscaleError('TFSCALE_E_INVALID_VALUE', `Cannot read weights from ${dir}: ${(err as Error).message}`, { cause: err });
+    throw new TfscaleError('TFSCALE_E_INVALID_VALUE', `Cannot read weights from ${dir}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const buffer = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
   const map = tf.io.decodeWeights(buffer, json.weightsManifest) as NamedTensorMap;
@@ -71,7 +73,10 @@ export function setModelWeights(model: LayersModel, weights: NamedTensor[]): voi
   model.weights.forEach((w, i) => {
     const t = weights[i].tensor;
     if (w.shape.join() !== t.shape.join()) {
-      throw new TfscaleError('TFSCALE_E_INVALID_VALUE', `Saved weight ${weights[i].name} has shape [${t.shape}] but ${w.name} has [${w.shape}].`);
+      throw new TfscaleError(
+        'TFSCALE_E_INVALID_VALUE',
+        `Saved weight ${weights[i].name} has shape [${t.shape}] but ${w.name} has [${w.shape}].`,
+      );
     }
   });
   model.setWeights(weights.map((w) => w.tensor));

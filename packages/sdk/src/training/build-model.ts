@@ -1,8 +1,8 @@
 import type { LayersModel, Optimizer } from '@tensorflow/tfjs';
 import type { Tf } from '../backend/tf';
 import type { RunDefinition } from '../config';
-import { invalidValue, TfscaleError } from '../core/errors';
 import { closestMatch } from '../core/did-you-mean';
+import { invalidValue, TfscaleError } from '../core/errors';
 import { tfjsFolder } from '../io/tfjs-file-handler';
 
 type LayerSpec = { type: string; [key: string]: unknown };
@@ -27,13 +27,21 @@ export async function buildModel(tf: Tf, spec: RunDefinition['model'], baseDir =
     return tf.loadLayersModel(tfjsFolder(resolve(baseDir, url)));
   }
   if ('layers' in spec && Array.isArray(spec.layers)) {
-    const factories = tf.layers as unknown as Record<string, (config: object) => import('@tensorflow/tfjs').layers.Layer>;
+    const factories = tf.layers as unknown as Record<
+      string,
+      (config: object) => import('@tensorflow/tfjs').layers.Layer
+    >;
     const layers = (spec.layers as LayerSpec[]).map(({ type, ...config }, i) => {
       const factory = factories[camel(type)];
       if (typeof factory !== 'function') {
         const known = Object.keys(factories).filter((k) => typeof factories[k] === 'function' && /^[a-z]/.test(k));
         const guess = closestMatch(camel(type), known);
-        throw invalidValue(`model.layers[${i}].type`, type, 'a tfjs layer name such as dense, conv2d, dropout, flatten', guess ? `did you mean '${guess}'?` : undefined);
+        throw invalidValue(
+          `model.layers[${i}].type`,
+          type,
+          'a tfjs layer name such as dense, conv2d, dropout, flatten',
+          guess ? `did you mean '${guess}'?` : undefined,
+        );
       }
       return factory(config);
     });
@@ -43,7 +51,15 @@ export async function buildModel(tf: Tf, spec: RunDefinition['model'], baseDir =
 }
 
 // Keras 3's defaults, so a run file means the same in both.
-const DEFAULT_LR: Record<string, number> = { sgd: 0.01, momentum: 0.01, adam: 0.001, adamax: 0.001, adagrad: 0.001, adadelta: 0.001, rmsprop: 0.001 };
+const DEFAULT_LR: Record<string, number> = {
+  sgd: 0.01,
+  momentum: 0.01,
+  adam: 0.001,
+  adamax: 0.001,
+  adagrad: 0.001,
+  adadelta: 0.001,
+  rmsprop: 0.001,
+};
 
 /**
  * A tfjs optimizer from a run definition's `compile.optimizer` (Keras-style options in camelCase).
@@ -70,9 +86,16 @@ export function buildOptimizer(tf: Tf, spec: OptimizerSpec): Optimizer {
     case 'rmsprop':
       return tf.train.rmsprop(lr, n('decay', n('rho')), n('momentum'), n('epsilon'), Boolean(o.centered));
     default:
-      throw new TfscaleError('TFSCALE_E_INVALID_VALUE', `Invalid value for \`compile.optimizer\`. Received: compile.optimizer=${JSON.stringify(type)}. Expected: sgd, momentum, adam, adamax, adagrad, adadelta or rmsprop.`, {
-        hint: type === 'adamw' ? 'tfjs 4.22 has no AdamW; use adam (a compiled AdamW comes with the compiled train step)' : undefined,
-      });
+      throw new TfscaleError(
+        'TFSCALE_E_INVALID_VALUE',
+        `Invalid value for \`compile.optimizer\`. Received: compile.optimizer=${JSON.stringify(type)}. Expected: sgd, momentum, adam, adamax, adagrad, adadelta or rmsprop.`,
+        {
+          hint:
+            type === 'adamw'
+              ? 'tfjs 4.22 has no AdamW; use adam (a compiled AdamW comes with the compiled train step)'
+              : undefined,
+        },
+      );
   }
 }
 
@@ -85,7 +108,12 @@ export function compileModel(tf: Tf, model: LayersModel, compile: RunDefinition[
   const loss = compile.loss;
   model.compile({
     optimizer: buildOptimizer(tf, compile.optimizer as OptimizerSpec),
-    loss: typeof loss === 'string' ? camel(loss) : Array.isArray(loss) ? loss.map(camel) : Object.fromEntries(Object.entries(loss).map(([k, v]) => [k, camel(v)])),
+    loss:
+      typeof loss === 'string'
+        ? camel(loss)
+        : Array.isArray(loss)
+          ? loss.map(camel)
+          : Object.fromEntries(Object.entries(loss).map(([k, v]) => [k, camel(v)])),
     metrics: compile.metrics?.map(camel),
   });
 }

@@ -34,7 +34,9 @@ export interface FitOptions {
 }
 
 /** {@link FitOptions} with defaults filled in and values checked. */
-export type ResolvedFitOptions = Required<Omit<FitOptions, 'validationData' | 'validationSplit' | 'stepsPerEpoch' | 'gradientHook'>> &
+export type ResolvedFitOptions = Required<
+  Omit<FitOptions, 'validationData' | 'validationSplit' | 'stepsPerEpoch' | 'gradientHook'>
+> &
   Pick<FitOptions, 'validationData' | 'validationSplit' | 'stepsPerEpoch' | 'gradientHook'>;
 
 function positiveInt(name: string, value: number | undefined, fallback: number, min = 1): number {
@@ -58,7 +60,12 @@ export function resolveFitOptions(o: FitOptions): ResolvedFitOptions {
     throw invalidValue('validationSplit', o.validationSplit, 'a number between 0 and 1 (exclusive)');
   }
   if (o.validationSplit !== undefined && o.validationData !== undefined) {
-    throw invalidValue('validationSplit', o.validationSplit, 'undefined when validationData is given', 'pass one of validationData and validationSplit');
+    throw invalidValue(
+      'validationSplit',
+      o.validationSplit,
+      'undefined when validationData is given',
+      'pass one of validationData and validationSplit',
+    );
   }
   const batchSize = positiveInt('batchSize', o.batchSize, 32);
   return {

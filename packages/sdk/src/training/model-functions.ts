@@ -1,6 +1,6 @@
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
-import { TfscaleError } from '../core/errors';
 import type { Tf } from '../backend/tf';
+import { TfscaleError } from '../core/errors';
 import type { TensorBatch } from './data/training-data';
 
 /**
@@ -11,7 +11,10 @@ import type { TensorBatch } from './data/training-data';
  *   kerasLogName('dense_2_acc'); // 'dense_2_accuracy'
  */
 export function kerasLogName(tfjsName: string): string {
-  return tfjsName.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/(^|_)acc$/, '$1accuracy');
+  return tfjsName
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/(^|_)acc$/, '$1accuracy');
 }
 
 /** A metric function as tfjs's compile resolved it, with the output it applies to. */
@@ -31,9 +34,15 @@ export class ModelFunctions {
   private readonly metricFns: Array<[MetricFn, number]>;
 
   constructor(readonly model: LayersModel) {
-    type Compiled = LayersModel & { lossFunctions?: MetricFn[]; metricsTensors?: Array<[MetricFn, number]>; model?: Compiled };
+    type Compiled = LayersModel & {
+      lossFunctions?: MetricFn[];
+      metricsTensors?: Array<[MetricFn, number]>;
+      model?: Compiled;
+    };
     // A Sequential compiles the functional model it wraps; the loss functions live there.
-    const compiled = (model as Compiled).lossFunctions ? (model as Compiled) : ((model as Compiled).model ?? (model as Compiled));
+    const compiled = (model as Compiled).lossFunctions
+      ? (model as Compiled)
+      : ((model as Compiled).model ?? (model as Compiled));
     if (!model.optimizer || !compiled.lossFunctions) {
       throw new TfscaleError('TFSCALE_E_INVALID_VALUE', 'The model must be compiled before training.', {
         hint: "call model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] }) or give `compile` in the run definition",
@@ -82,12 +91,17 @@ function ordered(batch: TensorBatch, names: string[], what: string): Tensor[] {
   return names.map((name) => {
     const t = batch[name];
     if (!t) {
-      throw new TfscaleError('TFSCALE_E_INVALID_VALUE', `Batch ${what} have no entry for \`${name}\`. Received keys: ${Object.keys(batch).join(', ')}. Expected: ${names.join(', ')}.`);
+      throw new TfscaleError(
+        'TFSCALE_E_INVALID_VALUE',
+        `Batch ${what} have no entry for \`${name}\`. Received keys: ${Object.keys(batch).join(', ')}. Expected: ${names.join(', ')}.`,
+      );
     }
     return t;
   });
 }
 
 function isTensor(value: unknown): value is Tensor {
-  return typeof value === 'object' && value !== null && typeof (value as Tensor).dataSync === 'function' && 'shape' in value;
+  return (
+    typeof value === 'object' && value !== null && typeof (value as Tensor).dataSync === 'function' && 'shape' in value
+  );
 }

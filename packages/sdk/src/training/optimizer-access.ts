@@ -20,13 +20,19 @@ export function optimizerAccess(optimizer: Optimizer): OptimizerAccess {
     optimizer,
     getLearningRate() {
       if (typeof o.learningRate !== 'number') {
-        throw new TfscaleError('TFSCALE_E_INVALID_VALUE', `The ${optimizer.getClassName()} optimizer exposes no learning rate.`);
+        throw new TfscaleError(
+          'TFSCALE_E_INVALID_VALUE',
+          `The ${optimizer.getClassName()} optimizer exposes no learning rate.`,
+        );
       }
       return o.learningRate;
     },
     setLearningRate(lr: number) {
       if (!(Number.isFinite(lr) && lr >= 0)) {
-        throw new TfscaleError('TFSCALE_E_INVALID_VALUE', `Invalid value for \`learningRate\`. Received: learningRate=${lr}. Expected: a finite number >= 0.`);
+        throw new TfscaleError(
+          'TFSCALE_E_INVALID_VALUE',
+          `Invalid value for \`learningRate\`. Received: learningRate=${lr}. Expected: a finite number >= 0.`,
+        );
       }
       if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
       else o.learningRate = lr;

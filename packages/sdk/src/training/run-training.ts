@@ -66,23 +66,28 @@ export interface RunTrainingOptions {
  *   const result = await runTraining(createSdkContainer(), defineRun({ ... }), { overrides: { logDir: 'runs/x/logs' } });
  *   console.log(result.history.history.val_accuracy);
  */
-export async function runTraining(root: DependencyContainer, run: RunDefinition, options: RunTrainingOptions = {}): Promise<TrainResult> {
+export async function runTraining(
+  root: DependencyContainer,
+  run: RunDefinition,
+  options: RunTrainingOptions = {},
+): Promise<TrainResult> {
   const o = options.overrides ?? {};
   const baseDir = options.baseDir ?? process.cwd();
   const container = createRunContainer(root);
   try {
+    const outputDir = path.resolve(baseDir, run.outputDir);
+    const backupDir = o.backup === false ? undefined : path.join(outputDir, 'backup');
+    // Checked before TensorFlow loads: a wrong --resume should fail at once.
+    if (backupDir) await prepareBackup(backupDir, o.backup || 'auto');
     const { tf, backend } = await selectBackend(root.resolve(BackendRegistryToken), o.backend ?? run.backend);
     const model = await buildModel(tf, run.model, baseDir);
     if (run.compile) compileModel(tf, model, run.compile);
     const data = toTrainingData(run.data.train, { baseDir });
     const validationData = run.data.validation ? toTrainingData(run.data.validation, { baseDir }) : undefined;
 
-    const outputDir = path.resolve(baseDir, run.outputDir);
     const callbacks: Callback[] = await instantiateCallbacks(container, run.callbacks);
     const logDir = o.logDir && path.resolve(o.logDir);
     const checkpointDir = o.checkpointDir && path.resolve(o.checkpointDir);
-    const backupDir = o.backup === false ? undefined : path.join(outputDir, 'backup');
-    if (backupDir) await prepareBackup(backupDir, o.backup || 'auto');
     if (logDir) callbacks.push(new TensorBoard({ logDir }));
     if (checkpointDir) callbacks.push(new ModelCheckpoint({ filepath: path.join(checkpointDir, 'ckpt-{epoch:02d}') }));
     if (backupDir) callbacks.push(new BackupAndRestore({ backupDir }));
@@ -134,14 +139,22 @@ async function prepareBackup(dir: string, mode: 'auto' | 'require' | 'fresh'): P
 }
 
 /** Callbacks named in a run definition, made by the factories registered under those names. */
-async function instantiateCallbacks(container: DependencyContainer, refs: RunDefinition['callbacks']): Promise<Callback[]> {
+async function instantiateCallbacks(
+  container: DependencyContainer,
+  refs: RunDefinition['callbacks'],
+): Promise<Callback[]> {
   const registry = container.resolve(CallbackRegistryToken);
   const logger = container.resolve(LoggerToken);
   const out: Callback[] = [];
   for (const ref of refs) {
     if (typeof ref === 'string') out.push(await registry.get(ref)({}, { container, logger }));
     else if ('name' in ref && typeof ref.name === 'string' && !hasHooks(ref)) {
-      out.push(await registry.get(ref.name)((ref as { options?: Record<string, unknown> }).options ?? {}, { container, logger }));
+      out.push(
+        await registry.get(ref.name)((ref as { options?: Record<string, unknown> }).options ?? {}, {
+          container,
+          logger,
+        }),
+      );
     } else out.push(ref as Callback);
   }
   return out;

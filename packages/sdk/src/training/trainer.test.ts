@@ -18,7 +18,9 @@ function weights(model: LayersModel): number[][] {
 
 function assertClose(a: number[][], b: number[][], tol: number, what: string): void {
   assert.equal(a.length, b.length);
-  a.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - b[i][j]) <= tol, `${what}[${i}][${j}]: ${v} vs ${b[i][j]}`)));
+  a.forEach((row, i) =>
+    row.forEach((v, j) => assert.ok(Math.abs(v - b[i][j]) <= tol, `${what}[${i}][${j}]: ${v} vs ${b[i][j]}`)),
+  );
 }
 
 describe('training/Trainer', function () {
@@ -31,12 +33,33 @@ describe('training/Trainer', function () {
     const ours = canonicalModel();
     const xs = tf.tensor2d(x);
     const ys = tf.tensor2d(y);
-    const fit = await reference.fit(xs, ys, { epochs: 3, batchSize: 32, shuffle: false, validationSplit: 0.2, verbose: 0 });
-    const history = await trainer().fit(ours, fromArrays(x, y), { epochs: 3, batchSize: 32, shuffle: false, validationSplit: 0.2 });
+    const fit = await reference.fit(xs, ys, {
+      epochs: 3,
+      batchSize: 32,
+      shuffle: false,
+      validationSplit: 0.2,
+      verbose: 0,
+    });
+    const history = await trainer().fit(ours, fromArrays(x, y), {
+      epochs: 3,
+      batchSize: 32,
+      shuffle: false,
+      validationSplit: 0.2,
+    });
     assertClose(weights(ours), weights(reference), 1e-6, 'weights');
     assert.deepEqual(Object.keys(history.history).sort(), ['accuracy', 'loss', 'lr', 'val_accuracy', 'val_loss']);
-    for (const [ours_, theirs] of [['loss', 'loss'], ['accuracy', 'acc'], ['val_loss', 'val_loss'], ['val_accuracy', 'val_acc']]) {
-      history.history[ours_].forEach((v, i) => assert.ok(Math.abs(v - (fit.history[theirs][i] as number)) < 1e-5, `${ours_}[${i}] ${v} vs ${fit.history[theirs][i]}`));
+    for (const [ours_, theirs] of [
+      ['loss', 'loss'],
+      ['accuracy', 'acc'],
+      ['val_loss', 'val_loss'],
+      ['val_accuracy', 'val_acc'],
+    ]) {
+      history.history[ours_].forEach((v, i) =>
+        assert.ok(
+          Math.abs(v - (fit.history[theirs][i] as number)) < 1e-5,
+          `${ours_}[${i}] ${v} vs ${fit.history[theirs][i]}`,
+        ),
+      );
     }
     assert.deepEqual(history.history.lr, [0.01, 0.01, 0.01]);
     assert.deepEqual(history.epoch, [0, 1, 2]);
@@ -89,14 +112,32 @@ describe('training/Trainer', function () {
       onEpochEnd: (e, logs) => void events.push(`epoch_end ${e} ${Object.keys(logs ?? {}).join(',')}`),
       onTrainEnd: () => void events.push('train_end'),
     };
-    const history = await trainer().fit(canonicalModel(), fromArrays(x, y), { epochs: 5, batchSize: 50, callbacks: [recorder] });
-    assert.deepEqual(events, ['context steps=4', 'train_begin', 'epoch_begin 0', 'batch_end 0 loss,accuracy', 'batch_end 1 loss,accuracy', 'epoch_end 0 loss,accuracy,lr', 'train_end']);
+    const history = await trainer().fit(canonicalModel(), fromArrays(x, y), {
+      epochs: 5,
+      batchSize: 50,
+      callbacks: [recorder],
+    });
+    assert.deepEqual(events, [
+      'context steps=4',
+      'train_begin',
+      'epoch_begin 0',
+      'batch_end 0 loss,accuracy',
+      'batch_end 1 loss,accuracy',
+      'epoch_end 0 loss,accuracy,lr',
+      'train_end',
+    ]);
     assert.deepEqual(history.epoch, [0]);
   });
 
   it('refuses bad options with Keras-style messages', async () => {
-    await assert.rejects(trainer().fit(canonicalModel(), fromArrays(x, y), { batchSize: 0 }), /Invalid value for `batchSize`\. Received: batchSize=0/);
-    await assert.rejects(trainer().fit(canonicalModel(), fromArrays(x, y), { validationSplit: 1.5 }), /validationSplit/);
+    await assert.rejects(
+      trainer().fit(canonicalModel(), fromArrays(x, y), { batchSize: 0 }),
+      /Invalid value for `batchSize`\. Received: batchSize=0/,
+    );
+    await assert.rejects(
+      trainer().fit(canonicalModel(), fromArrays(x, y), { validationSplit: 1.5 }),
+      /validationSplit/,
+    );
     const tf = loadTf();
     const uncompiled = tf.sequential({ layers: [tf.layers.dense({ inputShape: [8], units: 3 })] });
     await assert.rejects(trainer().fit(uncompiled, fromArrays(x, y)), /must be compiled/);
@@ -106,7 +147,9 @@ describe('training/Trainer', function () {
     const tf = loadTf();
     const model = canonicalModel();
     const logs = await trainer().evaluate(model, fromArrays(x, y), { batchSize: 64 });
-    const [loss, acc] = (model.evaluate(tf.tensor2d(x), tf.tensor2d(y), { batchSize: 64 }) as Tensor[]).map((t) => t.dataSync()[0]);
+    const [loss, acc] = (model.evaluate(tf.tensor2d(x), tf.tensor2d(y), { batchSize: 64 }) as Tensor[]).map(
+      (t) => t.dataSync()[0],
+    );
     assert.ok(Math.abs(logs.loss - loss) < 1e-5);
     assert.ok(Math.abs(logs.accuracy - acc) < 1e-6);
   });

@@ -86,7 +86,12 @@ export class Trainer {
       const epoch = position.epoch;
       await callbacks.onEpochBegin(epoch);
       const means = new RunningMeans(step.names);
-      for await (const batch of train.batches(epoch, { batchSize: o.batchSize, shuffle: o.shuffle, seed, skip: position.step })) {
+      for await (const batch of train.batches(epoch, {
+        batchSize: o.batchSize,
+        shuffle: o.shuffle,
+        seed,
+        skip: position.step,
+      })) {
         if (steps !== undefined && position.step >= steps) {
           tf.dispose(batchTensors(batch));
           break;
@@ -122,12 +127,22 @@ export class Trainer {
   }
 
   /** Loss and metrics on `data` without training (Keras' `evaluate`). */
-  async evaluate(model: LayersModel, data: TrainingData, options: { batchSize?: number; callbacks?: FitOptions['callbacks'] } = {}): Promise<Logs> {
+  async evaluate(
+    model: LayersModel,
+    data: TrainingData,
+    options: { batchSize?: number; callbacks?: FitOptions['callbacks'] } = {},
+  ): Promise<Logs> {
     const o: Pick<ResolvedFitOptions, 'batchSize'> = resolveFitOptions({ batchSize: options.batchSize });
     return this.runTest(loadTf(), model, data, o.batchSize, new CallbackList(options.callbacks ?? []));
   }
 
-  private async runTest(tf: Tf, model: LayersModel, data: TrainingData, batchSize: number, callbacks: CallbackList): Promise<Logs> {
+  private async runTest(
+    tf: Tf,
+    model: LayersModel,
+    data: TrainingData,
+    batchSize: number,
+    callbacks: CallbackList,
+  ): Promise<Logs> {
     const step = new TestStep(tf, model);
     const means = new RunningMeans(step.fns.names);
     await callbacks.onTestBegin();
@@ -148,6 +163,7 @@ export class Trainer {
 }
 
 function batchTensors(batch: { xs: unknown; ys: unknown }) {
-  const flat = (v: unknown) => (Array.isArray(v) ? v : typeof v === 'object' && v && !('dataSync' in v) ? Object.values(v) : [v]);
+  const flat = (v: unknown) =>
+    Array.isArray(v) ? v : typeof v === 'object' && v && !('dataSync' in v) ? Object.values(v) : [v];
   return [...flat(batch.xs), ...flat(batch.ys)] as import('@tensorflow/tfjs').Tensor[];
 }

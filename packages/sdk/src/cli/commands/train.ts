@@ -75,7 +75,9 @@ export function registerTrainCommand(program: Command): void {
         const metrics = Object.entries(last)
           .map(([k, v]) => `${k}: ${Number(v).toFixed(4)}`)
           .join(' - ');
-        console.log(`done: ${result.history.epoch.length} epochs on ${result.backend}${result.tensorflow ? ` (TensorFlow ${result.tensorflow})` : ''} - ${metrics}`);
+        console.log(
+          `done: ${result.history.epoch.length} epochs on ${result.backend}${result.tensorflow ? ` (TensorFlow ${result.tensorflow})` : ''} - ${metrics}`,
+        );
         if (result.stopReason) console.log(`stopped early: ${result.stopReason}`);
         if (result.logDir) console.log(`TensorBoard logs: ${result.logDir}  (tensorboard --logdir ${result.logDir})`);
         if (result.checkpointDir) console.log(`checkpoints: ${result.checkpointDir}`);

@@ -34,6 +34,14 @@ export interface EpochOptions {
   /** Base seed of the run (a safe integer); the order of epoch `e` depends only on (seed, e). */
   seed: number;
   /**
+   * On a shard: samples per step over all replicas (default `batchSize × count`), for strategies
+   * whose replica batch sizes differ (`splitGlobalBatch(10, 3)` → [4, 3, 3]). Replica `index`
+   * gets the samples at offsets index, index + count, … of each global batch, so its batch sizes
+   * are exactly `splitGlobalBatch(globalBatchSize, count)[index]` (but the last batch).
+   * `batchSize` is then unused. Without a shard it must equal `batchSize` if given.
+   */
+  globalBatchSize?: number;
+  /**
    * Batches to skip at the start (resuming mid-epoch at the exact batch): the batches yielded are
    * exactly batches `skip, skip + 1, …` of the same epoch without `skip`.
    */
@@ -53,10 +61,10 @@ export interface TrainingData {
   /** Batches of one epoch. */
   batches(epoch: number, options: EpochOptions): AsyncIterable<Batch>;
   /**
-   * Batches `batches()` yields per epoch at this (per-replica) batch size, when known: on a shard
-   * this is ceil(total / (count·batchSize)), not ceil(size / batchSize) (see {@link shard}).
+   * Batches `batches()` yields per epoch with these options, when known: on a shard this is
+   * ceil(total / globalBatchSize), not ceil(size / batchSize) (see {@link shard}).
    */
-  batchCount?(batchSize: number): number | undefined;
+  batchCount?(batchSize: number, globalBatchSize?: number): number | undefined;
   /**
    * Loads and validates now (file sources otherwise load on the first `batches()`), so errors
    * surface before training starts and `size` is known afterwards.
@@ -70,10 +78,13 @@ export interface TrainingData {
   split(fraction: number): { train: TrainingData; validation: TrainingData };
   /**
    * Replica `index` of `count` sees the samples at positions index, index + count, … of each
-   * epoch's (shuffled) order. Replicas stay in lockstep: with per-replica batch size B, every
-   * replica yields ceil(size / (count·B)) batches and the union of their batch k is exactly the
-   * unsharded batch k of size count·B. In the last batch a replica may get 0 samples (as
-   * tf.distribute hands empty batches to some replicas); it must still take part in the step.
+   * epoch's (shuffled) order — precisely: at offsets index, index + count, … of each global batch
+   * (see {@link EpochOptions.globalBatchSize}). Replicas stay in lockstep: with per-replica batch
+   * size B, every replica yields ceil(total / (count·B)) batches and the union of their batch k
+   * is exactly the unsharded batch k of size count·B. In the last batch a replica may get 0
+   * samples (as tf.distribute hands empty batches to some replicas); it must still take part in
+   * the step. `size` counts the positions ≡ index (mod count): exact when the global batch size
+   * is a multiple of `count`.
    */
   shard(count: number, index: number): TrainingData;
   /**

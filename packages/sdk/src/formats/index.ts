@@ -1,0 +1,30 @@
+/**
+ * Wire formats we write and read: CRC-32C, TFRecord framing, TensorFlow's Event/Summary protos,
+ * histograms and TensorBoard event files.
+ * @packageDocumentation
+ */
+export { crc32c, maskCrc32c, maskedCrc32c, unmaskCrc32c } from './crc32c';
+export { listEventFiles, readEventFile, readEventFileSync } from './events-reader';
+export { EventFileWriter, type EventFileWriterOptions, wallTimeNow } from './events-writer';
+export { computeHistogram, defaultBucketLimits, type HistogramOptions } from './histogram';
+export {
+  DataType,
+  decodeEvent,
+  type EventMessage,
+  encodeEvent,
+  type HistogramMessage,
+  type SummaryMetadataMessage,
+  type SummaryValueMessage,
+  type TensorMessage,
+  type TensorShapeMessage,
+} from './proto/tensorboard-messages';
+export { TENSORBOARD_PROTO_TEXT } from './proto/tensorboard-proto-text';
+export {
+  encodeTfRecord,
+  readTfRecordFile,
+  readTfRecordFileSync,
+  readTfRecords,
+  type TfRecordReadOptions,
+  TfRecordWriter,
+  type TfRecordWriterOptions,
+} from './tfrecord';
