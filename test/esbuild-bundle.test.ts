@@ -40,7 +40,7 @@ class NeedsTwo {
       bundle: true,
       platform: 'node',
       format: 'cjs',
-      external: ['@tensorflow/*'],
+      external: ['@tensorflow/*', '@node-rs/*'],
       nodePaths: [path.join(repo, 'node_modules')],
       tsconfigRaw: { compilerOptions: { experimentalDecorators: true } },
       logLevel: 'silent',
@@ -55,6 +55,6 @@ class NeedsTwo {
     assert.equal(out.metadata, null, 'esbuild unexpectedly emitted decorator metadata');
     assert.equal(out.logger, 'function');
     assert.deepEqual(out.backends, ['native-gpu', 'native', 'wasm', 'cpu']);
-    assert.deepEqual(out.callbacks, ['cb']);
+    assert.ok(out.callbacks.includes('cb') && out.callbacks.includes('model_checkpoint'), out.callbacks.join());
   });
 });

@@ -64,10 +64,9 @@ describe('BackupAndRestore: exact resume after SIGKILL (real child processes)', 
       'BackupAndRestore itself does not change training',
     );
     const actual = weights(path.join(dir, 'resumed.json'));
-    actual.forEach((w, i) =>
-      w.forEach((v, j) =>
-        assert.ok(Math.abs(v - expected[i][j]) <= 1e-6, `weight ${i}[${j}]: ${v} vs ${expected[i][j]}`),
-      ),
-    );
+    for (const [i, w] of actual.entries()) {
+      for (const [j, v] of w.entries())
+        assert.ok(Math.abs(v - expected[i][j]) <= 1e-6, `weight ${i}[${j}]: ${v} vs ${expected[i][j]}`);
+    }
   });
 });

@@ -7,14 +7,18 @@
  * Data: seeded synthetic float32 inputs in [0, 1) and random one-hot labels, created as tensors in
  * backend memory before anything is timed. Warm-up steps run first and are not timed; then exactly
  * `samples` samples (whole batches) are trained on and timed. Prints one line `@@BENCH <json>`.
+ *
+ * Implementations (both: one epoch over the same samples, shuffled, loss computed every step):
+ *   fit      tfjs's own `model.fit(x, y, { batchSize, epochs: 1 })` (shuffle on by default)
+ *   trainer  the SDK's `Trainer.fit(model, fromTensors(x, y), { epochs: 1, batchSize, shuffle, seed })`
  */
 
-import type { Scalar, Tensor } from '@tensorflow/tfjs';
+import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 
 type TF = typeof import('@tensorflow/tfjs');
 
 export type Backend = 'tensorflow' | 'wasm' | 'cpu';
-export type Impl = 'fit' | 'step';
+export type Impl = 'fit' | 'trainer';
 
 export interface WorkerSpec {
   backend: Backend;
@@ -37,7 +41,10 @@ export interface WorkerResult {
   loss: number;
   /** Tensors still alive after the timed section minus before it (leak check). */
   tensorDelta: number;
-  /** Kernels (ops) one training step dispatches, counted with tf.profile after timing; step loop only. */
+  /**
+   * Kernels (ops) one more training step dispatches, counted with tf.profile after timing (native
+   * backend only): kernels of a 2-batch fit minus those of a 1-batch fit, so per-call overhead cancels.
+   */
   kernelsPerStep?: number;
   setupSeconds: number;
   versions: Record<string, string>;
@@ -92,6 +99,46 @@ function buildModel(tf: TF) {
   return model;
 }
 
+type TrainFn = (xs: Tensor, ys: Tensor) => Promise<number>;
+
+/** tfjs's own loop: `model.fit` with its defaults (shuffle on, loss logged per epoch). */
+function fitWithTfjs(model: LayersModel, batchSize: number): TrainFn {
+  return async (xs, ys) => {
+    const history = await model.fit(xs, ys, { batchSize, epochs: 1, verbose: 0 });
+    return Number(history.history.loss.at(-1));
+  };
+}
+
+/** The SDK's loop: `Trainer.fit` on `fromTensors` data (batches gathered from the tensors, shuffled). */
+async function fitWithTrainer(model: LayersModel, batchSize: number, seed: number): Promise<TrainFn> {
+  // Loaded only here: the other setups never load the SDK. It uses the same @tensorflow/tfjs
+  // engine, so the backend made active above (the native one for this setup) is the one it trains on.
+  const { createRootContainer, createRunContainer, fromTensors, silentLogger, Trainer } = await import('@tfscale/sdk');
+  const trainer = createRunContainer(createRootContainer({ logger: silentLogger })).resolve(Trainer);
+  return async (xs, ys) => {
+    const data = fromTensors(xs, ys);
+    try {
+      const history = await trainer.fit(model, data, { epochs: 1, batchSize, shuffle: true, seed });
+      return Number(history.history.loss?.at(-1));
+    } finally {
+      data.dispose?.(); // borrowed tensors stay the caller's; this frees only what the data created
+    }
+  };
+}
+
+/** Kernels of a 2-batch epoch minus those of a 1-batch epoch: what one step dispatches. */
+async function countKernelsPerStep(tf: TF, train: TrainFn, x: Tensor, y: Tensor, batchSize: number) {
+  const count = async (batches: number) => {
+    const [xs, ys] = [x.slice(0, batches * batchSize), y.slice(0, batches * batchSize)];
+    const info = await tf.profile(async () => {
+      await train(xs, ys);
+    });
+    tf.dispose([xs, ys]);
+    return info.kernels.length;
+  };
+  return (await count(2)) - (await count(1));
+}
+
 export async function measure(spec: WorkerSpec): Promise<WorkerResult> {
   const { backend, impl, samples, warmupSteps, batchSize, seed } = spec;
   if (samples % batchSize !== 0) throw new Error(`samples (${samples}) must be a multiple of batchSize`);
@@ -104,56 +151,26 @@ export async function measure(spec: WorkerSpec): Promise<WorkerResult> {
   const x = tf.randomUniform([samples, INPUT], 0, 1, 'float32', seed);
   const y = tf.tidy(() => tf.oneHot(tf.randomUniform([samples], 0, CLASSES, 'int32', seed + 1), CLASSES).toFloat());
   const model = buildModel(tf);
-  const optimizer = tf.train.adam(1e-3);
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+  // One epoch over `xs`/`ys`, shuffled; resolves to the epoch's mean training loss.
+  const train = impl === 'fit' ? fitWithTfjs(model, batchSize) : await fitWithTrainer(model, batchSize, seed);
 
-  let timed: () => Promise<number>;
-  let countStepKernels: (() => void) | undefined;
-  if (impl === 'fit') {
-    model.compile({ optimizer, loss: 'categoricalCrossentropy' });
-    const fitOnce = async (xs: Tensor, ys: Tensor) => {
-      const history = await model.fit(xs, ys, { batchSize, epochs: 1, verbose: 0 });
-      return Number(history.history.loss.at(-1));
-    };
-    const [xw, yw] = [x.slice(0, warmupSamples), y.slice(0, warmupSamples)];
-    await fitOnce(xw, yw);
-    tf.dispose([xw, yw]);
-    timed = () => fitOnce(x, y);
-  } else {
-    // The future Trainer's loop: one tidy per step, slicing the batch and letting the optimizer
-    // compute gradients of the loss w.r.t. all trainable weights.
-    const lossFn = (xb: Tensor, yb: Tensor): Scalar =>
-      tf.mean(tf.metrics.categoricalCrossentropy(yb, model.apply(xb, { training: true }) as Tensor));
-    const step = (i: number) =>
-      tf.tidy(() => {
-        const xb = x.slice([i * batchSize, 0], [batchSize, INPUT]);
-        const yb = y.slice([i * batchSize, 0], [batchSize, CLASSES]);
-        optimizer.minimize(() => lossFn(xb, yb), false);
-      });
-    for (let i = 0; i < warmupSteps; i++) step(i % steps);
-    countStepKernels = () => step(0);
-    timed = async () => {
-      for (let i = 0; i < steps; i++) step(i);
-      // Loss of the last batch, after its update (outside the loop's per-step cost, a single readback).
-      const last = tf.tidy(() =>
-        lossFn(x.slice([(steps - 1) * batchSize, 0], [batchSize, INPUT]), y.slice([(steps - 1) * batchSize, 0])),
-      );
-      const value = (await last.data())[0];
-      last.dispose();
-      return value;
-    };
-  }
+  const [xw, yw] = [x.slice(0, warmupSamples), y.slice(0, warmupSamples)];
+  await train(xw, yw);
+  tf.dispose([xw, yw]);
   // Make sure warm-up work has finished before the clock starts.
   await model.getWeights()[0].data();
   const tensorsBefore = tf.memory().numTensors;
   const setupSeconds = (performance.now() - t0) / 1000;
 
   const start = performance.now();
-  const loss = await timed();
+  const loss = await train(x, y);
   await model.getWeights()[0].data();
   const seconds = (performance.now() - start) / 1000;
 
   const tensorDelta = tf.memory().numTensors - tensorsBefore;
-  const kernelsPerStep = countStepKernels ? (await tf.profile(countStepKernels)).kernels.length : undefined;
+  const kernelsPerStep = backend === 'tensorflow' ? await countKernelsPerStep(tf, train, x, y, batchSize) : undefined;
+  tf.dispose([x, y]);
   return {
     backend: tf.getBackend(),
     impl,

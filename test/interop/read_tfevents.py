@@ -8,6 +8,8 @@ Prints one JSON object:
     histograms: {tag: [[step, min, max, num, sum, sum_squares, bucket_limit, bucket], ...]}
     tensors: {tag: [[step, dtype, plugin_name, string_vals], ...]}
     keras_graph_nodes: node names TensorBoard's graph plugin draws from the `keras` summary
+    plugins: {tag: plugin name} as TensorBoard's UI data path (plugin_event_accumulator, with
+      its legacy-summary migration) sees them
   records.<file name>: every record read by tf.data.TFRecordDataset (CRCs checked) and parsed
     with tf.compat.v1.Event.FromString: [[wall_time, step, kind, tags], ...]
   reference_histogram: the HistogramProto TensorFlow's own HistogramSummary op computes for the
@@ -22,6 +24,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import tensorflow as tf  # noqa: E402
 from tensorboard.backend.event_processing import event_accumulator  # noqa: E402
+from tensorboard.backend.event_processing import plugin_event_accumulator  # noqa: E402
 from tensorboard.plugins.graph import keras_util  # noqa: E402
 
 
@@ -55,6 +58,9 @@ def load_run(path):
                 graph = keras_util.keras_model_to_graph_def(json.loads(strings[0]))
                 run["keras_graph_nodes"] = [[n.name, list(n.input)] for n in graph.node]
         run["tensors"][tag] = rows
+    modern = plugin_event_accumulator.EventAccumulator(path, size_guidance={"tensors": 0})
+    modern.Reload()
+    run["plugins"] = {tag: modern.SummaryMetadata(tag).plugin_data.plugin_name for tag in modern.Tags()["tensors"]}
     return run
 
 

@@ -7,30 +7,8 @@ import 'reflect-metadata';
 // backend
 export * from './backend';
 export { BackendToken } from './backend/backend';
+// callbacks
 export * from './callbacks';
-export { BackupAndRestore, type BackupAndRestoreOptions } from './callbacks/backup-and-restore';
-// callbacks (contract)
-export {
-  CALLBACK_HOOKS,
-  type Callback,
-  type CallbackFactory,
-  type CallbackHookName,
-  type CallbackHooks,
-  CallbackToken,
-  type Logs,
-} from './callbacks/callback';
-export type {
-  CallbackContext,
-  NamedTensor,
-  OptimizerAccess,
-  ProgressAccess,
-  ResumeState,
-  TrainingParams,
-  TrainingPosition,
-} from './callbacks/callback-context';
-export { type CallbackInfo, CallbackList } from './callbacks/callback-list';
-export { History } from './callbacks/history';
-export { SimpleTrainingControl, type TrainingControl, TrainingControlToken } from './callbacks/training-control';
 // config
 export * from './config';
 // core

@@ -48,6 +48,11 @@ describe('callbacks/builtin-callbacks', () => {
       'metrics_stream',
       'progress_bar',
       'terminate_on_nan',
+      'model_checkpoint',
+      'early_stopping',
+      'reduce_lr_on_plateau',
+      'learning_rate_scheduler',
+      'backup_and_restore',
     ]);
     for (const entry of callbacks.list()) assert.ok(entry.description && entry.description.length > 10, entry.name);
     assert.deepEqual(Object.keys(BUILTIN_CALLBACKS), callbacks.names());

@@ -3,10 +3,15 @@
  * say `"callbacks": ["tensorboard", { "name": "csv_logger", "options": { "filename": "log.csv" } }]`.
  */
 import type { Registry, RegistryEntry } from '../core/registry';
+import { BackupAndRestore, type BackupAndRestoreOptions } from './backup-and-restore';
 import type { CallbackFactory } from './callback';
 import { CSVLogger, type CSVLoggerOptions } from './csv-logger';
+import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping';
+import { LearningRateScheduler, type LearningRateSchedulerOptions } from './learning-rate-scheduler';
 import { MetricsStream, type MetricsStreamOptions } from './metrics-stream';
+import { ModelCheckpoint, type ModelCheckpointOptions } from './model-checkpoint';
 import { ProgressBar, type ProgressBarOptions } from './progress-bar';
+import { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce-lr-on-plateau';
 import { TensorBoard, type TensorBoardOptions } from './tensorboard';
 import { TerminateOnNaN, type TerminateOnNaNOptions } from './terminate-on-nan';
 
@@ -42,6 +47,32 @@ export const BUILTIN_CALLBACKS: Readonly<Record<string, { factory: CallbackFacto
   terminate_on_nan: {
     factory: (options: Options) => new TerminateOnNaN(options as TerminateOnNaNOptions),
     description: 'Keras TerminateOnNaN: stop training when the batch loss is NaN or infinite (raiseError)',
+  },
+  model_checkpoint: {
+    factory: (options: Options) => new ModelCheckpoint(options as unknown as ModelCheckpointOptions),
+    description:
+      'Keras ModelCheckpoint: save the model or its weights each epoch or every N batches, optionally only the best (filepath, monitor, saveBestOnly, saveWeightsOnly, saveFreq)',
+  },
+  early_stopping: {
+    factory: (options: Options) => new EarlyStopping(options as EarlyStoppingOptions),
+    description:
+      'Keras EarlyStopping: stop when a monitored value stops improving (monitor, patience, minDelta, baseline, restoreBestWeights)',
+  },
+  reduce_lr_on_plateau: {
+    factory: (options: Options) => new ReduceLROnPlateau(options as ReduceLROnPlateauOptions),
+    description:
+      'Keras ReduceLROnPlateau: multiply the learning rate by factor when a monitored value plateaus (monitor, factor, patience, cooldown, minLr)',
+  },
+  learning_rate_scheduler: {
+    // A schedule is a function, so this works from TypeScript only; JSON options get a clear error.
+    factory: (options: Options) => new LearningRateScheduler(options as unknown as LearningRateSchedulerOptions),
+    description:
+      'Keras LearningRateScheduler: lr = schedule(epoch, lr) at each epoch begin (TypeScript only: schedule is a function)',
+  },
+  backup_and_restore: {
+    factory: (options: Options) => new BackupAndRestore(options as unknown as BackupAndRestoreOptions),
+    description:
+      'Keras BackupAndRestore, exact: resume a crashed run at the batch of its last backup (backupDir, saveFreq, deleteCheckpoint, doubleCheckpoint)',
   },
 };
 

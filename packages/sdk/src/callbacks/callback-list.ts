@@ -2,8 +2,8 @@
  * `CallbackList`: many callbacks run as one (the Keras composite), itself a {@link Callback}.
  */
 import { invalidValue, isTfscaleError, TfscaleError } from '../core/errors';
-import type { CallbackContext } from './callback-context';
 import { CALLBACK_HOOKS, type Callback, type CallbackHookName, type CallbackHooks, type Logs } from './callback';
+import type { CallbackContext } from './callback-context';
 
 /**
  * Who a callback is, for error messages.

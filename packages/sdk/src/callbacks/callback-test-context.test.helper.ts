@@ -8,7 +8,11 @@ import type { Logger } from '../core/logger';
 import type { CallbackContext, TrainingParams, TrainingPosition } from './callback-context';
 import { SimpleTrainingControl } from './training-control';
 
-/** A logger that keeps what it was given, for assertions. */
+/**
+ * A logger that keeps what it was given, for assertions.
+ * @example
+ *   assert.deepEqual(logger.lines, ['warn: Batch 3: Invalid loss, terminating training']);
+ */
 export class RecordingLogger implements Logger {
   readonly lines: string[] = [];
   debug(message: string): void {
@@ -25,7 +29,11 @@ export class RecordingLogger implements Logger {
   }
 }
 
-/** A context plus the handles a test drives it with. */
+/**
+ * A context plus the handles a test drives it with.
+ * @example
+ *   const { ctx, control }: TestContext = testContext();
+ */
 export interface TestContext {
   ctx: CallbackContext;
   model: LayersModel;

@@ -49,7 +49,17 @@ interface EarlyStoppingState {
   bestWeights: Array<Omit<WeightCopy, 'data'> & { data: string }> | null;
 }
 
-const OPTIONS = ['monitor', 'minDelta', 'patience', 'verbose', 'mode', 'baseline', 'restoreBestWeights', 'startFromEpoch', 'stateKey'];
+const OPTIONS = [
+  'monitor',
+  'minDelta',
+  'patience',
+  'verbose',
+  'mode',
+  'baseline',
+  'restoreBestWeights',
+  'startFromEpoch',
+  'stateKey',
+];
 
 /**
  * Stops training when `monitor` has not improved for `patience` epochs, with Keras 3's exact
@@ -109,7 +119,8 @@ export class EarlyStopping extends MonitorCallback {
     void this.direction; // resolved here, as Keras does, so an unknown direction fails early
     const current = this.monitorValue(
       logs,
-      (keys) => `Early stopping conditioned on metric \`${this.monitor}\` which is not available. Available metrics are: ${keys}`,
+      (keys) =>
+        `Early stopping conditioned on metric \`${this.monitor}\` which is not available. Available metrics are: ${keys}`,
     );
     if (current === undefined || epoch < this.startFromEpoch) return;
     // Until something improves, the current weights are the best ones.
@@ -134,7 +145,8 @@ export class EarlyStopping extends MonitorCallback {
     const logger = this.context?.logger;
     if (this.stoppedEpoch > 0 && this.verbose > 0) logger?.info(`Epoch ${this.stoppedEpoch + 1}: early stopping`);
     if (!this.restoreBestWeights || !this.#bestWeights) return;
-    if (this.verbose > 0) logger?.info(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
+    if (this.verbose > 0)
+      logger?.info(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
     const tf = loadTf();
     const tensors = this.#bestWeights.map((w) => ({ name: w.name, tensor: tf.tensor(w.data, w.shape, w.dtype) }));
     try {
@@ -150,7 +162,11 @@ export class EarlyStopping extends MonitorCallback {
       stoppedEpoch: this.stoppedEpoch,
       best: toJsonNumber(this.best),
       bestEpoch: this.bestEpoch,
-      bestWeights: this.#bestWeights?.map((w) => ({ ...w, data: Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength).toString('base64') })) ?? null,
+      bestWeights:
+        this.#bestWeights?.map((w) => ({
+          ...w,
+          data: Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength).toString('base64'),
+        })) ?? null,
     };
   }
 

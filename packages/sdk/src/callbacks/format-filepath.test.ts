@@ -4,53 +4,53 @@ import { FilepathTemplate, formatFilepath } from './format-filepath';
 
 // Expected strings come from CPython 3.11's str.format on the same values (ints where listed).
 const PYTHON: Array<[string, Record<string, number>, string[], string]> = [
-  ["{epoch:02d}", { epoch: 3 }, ["epoch"], "03"],
-  ["{epoch}", { epoch: 12 }, ["epoch"], "12"],
-  ["{epoch:03d}-{batch:d}", { epoch: 7, batch: 15 }, ["epoch", "batch"], "007-15"],
-  ["{val_loss:.4f}", { val_loss: 0.123456 }, [], "0.1235"],
-  ["{val_loss:.2f}", { val_loss: 0.125 }, [], "0.12"],
-  ["{v:.0f}", { v: 2.5 }, [], "2"],
-  ["{v:.0f}", { v: 3.5 }, [], "4"],
-  ["{v:.2f}", { v: 1.005 }, [], "1.00"],
-  ["{v:f}", { v: 0.3333333333333333 }, [], "0.333333"],
-  ["{v:e}", { v: 0.000123456 }, [], "1.234560e-04"],
-  ["{v:.2e}", { v: 123456.0 }, [], "1.23e+05"],
-  ["{v:.1E}", { v: 9.96 }, [], "1.0E+01"],
-  ["{v:g}", { v: 123456789.0 }, [], "1.23457e+08"],
-  ["{v:g}", { v: 0.0001 }, [], "0.0001"],
-  ["{v:g}", { v: 1e-05 }, [], "1e-05"],
-  ["{v:.3g}", { v: 100.0 }, [], "100"],
-  ["{v:.3}", { v: 100.0 }, [], "1e+02"],
-  ["{v:.3}", { v: 12.0 }, [], "12.0"],
-  ["{v:.3}", { v: 0.0 }, [], "0.0"],
-  ["{v:G}", { v: 1e-10 }, [], "1E-10"],
-  ["{v:.1%}", { v: 0.8765 }, [], "87.6%"],
-  ["{v}", { v: 0.1 }, [], "0.1"],
-  ["{v}", { v: 1.0 }, [], "1.0"],
-  ["{v}", { v: 1e-05 }, [], "1e-05"],
-  ["{v}", { v: 1.5e+16 }, [], "1.5e+16"],
-  ["{v}", { v: 123.456 }, [], "123.456"],
-  ["{v}", { v: 1000000000000000.0 }, [], "1000000000000000.0"],
-  ["{v:08.3f}", { v: -3.14159 }, [], "-003.142"],
-  ["{v:+.2f}", { v: 2.0 }, [], "+2.00"],
-  ["{v: .2f}", { v: 2.0 }, [], " 2.00"],
-  ["{v:^9.2f}", { v: 2.5 }, [], "  2.50   "],
-  ["{v:*<8.1f}", { v: 4.25 }, [], "4.2*****"],
-  ["{v:=+8.2f}", { v: -1.5 }, [], "-   1.50"],
-  ["{v:>6}", { v: 0.5 }, [], "   0.5"],
-  ["{v:<06.1f}", { v: 0.5 }, [], "0.5000"],
-  ["{epoch:+05d}", { epoch: 42 }, ["epoch"], "+0042"],
-  ["{epoch:.2f}", { epoch: 3 }, ["epoch"], "3.00"],
-  ["{epoch:e}", { epoch: 3 }, ["epoch"], "3.000000e+00"],
-  ["{v:f}", { v: Number.POSITIVE_INFINITY }, [], "inf"],
-  ["{v:F}", { v: Number.NaN }, [], "NAN"],
-  ["{v:.3f}", { v: -0 }, [], "-0.000"],
-  ["{v:.1f}", { v: -0.04 }, [], "-0.0"],
-  ["{v:.20f}", { v: 0.1 }, [], "0.10000000000000000555"],
-  ["{v:.3e}", { v: 9.9995e-05 }, [], "9.999e-05"],
-  ["{v:.2f}", { v: 5e-324 }, [], "0.00"],
-  ["{v:e}", { v: 1.7976931348623157e+308 }, [], "1.797693e+308"],
-  ["ckpt/{{literal}}-{epoch:02d}", { epoch: 1 }, ["epoch"], "ckpt/{literal}-01"],
+  ['{epoch:02d}', { epoch: 3 }, ['epoch'], '03'],
+  ['{epoch}', { epoch: 12 }, ['epoch'], '12'],
+  ['{epoch:03d}-{batch:d}', { epoch: 7, batch: 15 }, ['epoch', 'batch'], '007-15'],
+  ['{val_loss:.4f}', { val_loss: 0.123456 }, [], '0.1235'],
+  ['{val_loss:.2f}', { val_loss: 0.125 }, [], '0.12'],
+  ['{v:.0f}', { v: 2.5 }, [], '2'],
+  ['{v:.0f}', { v: 3.5 }, [], '4'],
+  ['{v:.2f}', { v: 1.005 }, [], '1.00'],
+  ['{v:f}', { v: 0.3333333333333333 }, [], '0.333333'],
+  ['{v:e}', { v: 0.000123456 }, [], '1.234560e-04'],
+  ['{v:.2e}', { v: 123456.0 }, [], '1.23e+05'],
+  ['{v:.1E}', { v: 9.96 }, [], '1.0E+01'],
+  ['{v:g}', { v: 123456789.0 }, [], '1.23457e+08'],
+  ['{v:g}', { v: 0.0001 }, [], '0.0001'],
+  ['{v:g}', { v: 1e-5 }, [], '1e-05'],
+  ['{v:.3g}', { v: 100.0 }, [], '100'],
+  ['{v:.3}', { v: 100.0 }, [], '1e+02'],
+  ['{v:.3}', { v: 12.0 }, [], '12.0'],
+  ['{v:.3}', { v: 0.0 }, [], '0.0'],
+  ['{v:G}', { v: 1e-10 }, [], '1E-10'],
+  ['{v:.1%}', { v: 0.8765 }, [], '87.6%'],
+  ['{v}', { v: 0.1 }, [], '0.1'],
+  ['{v}', { v: 1.0 }, [], '1.0'],
+  ['{v}', { v: 1e-5 }, [], '1e-05'],
+  ['{v}', { v: 1.5e16 }, [], '1.5e+16'],
+  ['{v}', { v: 123.456 }, [], '123.456'],
+  ['{v}', { v: 1000000000000000.0 }, [], '1000000000000000.0'],
+  ['{v:08.3f}', { v: -12.3456 }, [], '-012.346'],
+  ['{v:+.2f}', { v: 2.0 }, [], '+2.00'],
+  ['{v: .2f}', { v: 2.0 }, [], ' 2.00'],
+  ['{v:^9.2f}', { v: 2.5 }, [], '  2.50   '],
+  ['{v:*<8.1f}', { v: 4.25 }, [], '4.2*****'],
+  ['{v:=+8.2f}', { v: -1.5 }, [], '-   1.50'],
+  ['{v:>6}', { v: 0.5 }, [], '   0.5'],
+  ['{v:<06.1f}', { v: 0.5 }, [], '0.5000'],
+  ['{epoch:+05d}', { epoch: 42 }, ['epoch'], '+0042'],
+  ['{epoch:.2f}', { epoch: 3 }, ['epoch'], '3.00'],
+  ['{epoch:e}', { epoch: 3 }, ['epoch'], '3.000000e+00'],
+  ['{v:f}', { v: Number.POSITIVE_INFINITY }, [], 'inf'],
+  ['{v:F}', { v: Number.NaN }, [], 'NAN'],
+  ['{v:.3f}', { v: -0 }, [], '-0.000'],
+  ['{v:.1f}', { v: -0.04 }, [], '-0.0'],
+  ['{v:.20f}', { v: 0.1 }, [], '0.10000000000000000555'],
+  ['{v:.3e}', { v: 9.9995e-5 }, [], '9.999e-05'],
+  ['{v:.2f}', { v: 5e-324 }, [], '0.00'],
+  ['{v:e}', { v: 1.7976931348623157e308 }, [], '1.797693e+308'],
+  ['ckpt/{{literal}}-{epoch:02d}', { epoch: 1 }, ['epoch'], 'ckpt/{literal}-01'],
 ];
 
 describe('callbacks/formatFilepath', () => {
@@ -82,9 +82,15 @@ describe('callbacks/formatFilepath', () => {
   });
 
   it("refuses 'd' for a float log value, as Python does", () => {
-    assert.throws(() => formatFilepath('{loss:02d}', { loss: 0.5 }), /Unknown format code 'd' for the float `loss`=0.5/);
+    assert.throws(
+      () => formatFilepath('{loss:02d}', { loss: 0.5 }),
+      /Unknown format code 'd' for the float `loss`=0.5/,
+    );
     assert.throws(() => formatFilepath('{loss:02d}', { loss: 2 }), /Unknown format code 'd'/);
-    assert.throws(() => formatFilepath('{epoch:.2}', { epoch: 2 }, ['epoch']), /Precision not allowed in integer format specifier/);
+    assert.throws(
+      () => formatFilepath('{epoch:.2}', { epoch: 2 }, ['epoch']),
+      /Precision not allowed in integer format specifier/,
+    );
   });
 
   it('rejects template syntax errors when the template is parsed', () => {
@@ -98,7 +104,11 @@ describe('callbacks/formatFilepath', () => {
       ['ckpt/{loss:x}', /The format spec ":x" is not supported/],
     ];
     for (const [template, pattern] of bad) {
-      assert.throws(() => new FilepathTemplate(template), (err: unknown) => isTfscaleError(err, 'TFSCALE_E_INVALID_VALUE') && pattern.test(err.message), template);
+      assert.throws(
+        () => new FilepathTemplate(template),
+        (err: unknown) => isTfscaleError(err, 'TFSCALE_E_INVALID_VALUE') && pattern.test(err.message),
+        template,
+      );
     }
   });
 });

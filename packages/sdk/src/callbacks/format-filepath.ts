@@ -63,7 +63,11 @@ export class FilepathTemplate {
     return new TfscaleError(
       'TFSCALE_E_INVALID_VALUE',
       `Failed to format this callback filepath: "${this.template}". Reason: it references \`${key}\`, which is not among the available keys: ${available.join(', ')}.`,
-      { hint: guess ? `did you mean \`{${guess}}\`?` : 'use `epoch`, `batch` or a log name such as `loss` or `val_loss`' },
+      {
+        hint: guess
+          ? `did you mean \`{${guess}}\`?`
+          : 'use `epoch`, `batch` or a log name such as `loss` or `val_loss`',
+      },
     );
   }
 }
@@ -76,14 +80,22 @@ export class FilepathTemplate {
  * formatFilepath('{epoch:02d}-{loss:.2e}', { epoch: 1, loss: 0.000123 }, ['epoch']); // '01-1.23e-04'
  * ```
  */
-export function formatFilepath(template: string, values: Readonly<Record<string, number>>, integers: Iterable<string> = []): string {
+export function formatFilepath(
+  template: string,
+  values: Readonly<Record<string, number>>,
+  integers: Iterable<string> = [],
+): string {
   return new FilepathTemplate(template).format(values, integers);
 }
 
 function syntaxError(template: string, reason: string): TfscaleError {
-  return new TfscaleError('TFSCALE_E_INVALID_VALUE', `Invalid value for \`filepath\`. Received: filepath=${JSON.stringify(template)}. ${reason}`, {
-    hint: 'fields look like {epoch:02d} or {val_loss:.4f}; write {{ and }} for literal braces',
-  });
+  return new TfscaleError(
+    'TFSCALE_E_INVALID_VALUE',
+    `Invalid value for \`filepath\`. Received: filepath=${JSON.stringify(template)}. ${reason}`,
+    {
+      hint: 'fields look like {epoch:02d} or {val_loss:.4f}; write {{ and }} for literal braces',
+    },
+  );
 }
 
 function parse(template: string): Part[] {
@@ -103,7 +115,10 @@ function parse(template: string): Part[] {
       const colon = field.indexOf(':');
       const key = colon < 0 ? field : field.slice(0, colon);
       if (key === '' || /[.[!{]/.test(key)) {
-        throw syntaxError(template, `The field {${field}} is not supported: fields name a key, e.g. {epoch} or {val_loss:.4f}.`);
+        throw syntaxError(
+          template,
+          `The field {${field}} is not supported: fields name a key, e.g. {epoch} or {val_loss:.4f}.`,
+        );
       }
       if (text) parts.push(text);
       text = '';
@@ -117,7 +132,11 @@ function parse(template: string): Part[] {
 
 function parseSpec(template: string, spec: string): Spec {
   const m = SPEC.exec(spec);
-  if (!m) throw syntaxError(template, `The format spec ":${spec}" is not supported (supported: [[fill]align][sign][0][width][.precision][d|e|E|f|F|g|G|%]).`);
+  if (!m)
+    throw syntaxError(
+      template,
+      `The format spec ":${spec}" is not supported (supported: [[fill]align][sign][0][width][.precision][d|e|E|f|F|g|G|%]).`,
+    );
   const [, fill, align, sign, zero, width, precision, type] = m;
   return {
     // Python: a leading 0 means "pad with zeros after the sign" unless fill/align say otherwise.
@@ -134,9 +153,13 @@ function formatNumber(value: number, isInt: boolean, spec: Spec, key: string, ra
   const { type, precision } = spec;
   if (isInt && type === 'd' && !Number.isInteger(value)) isInt = false;
   if (type === 'd' && !isInt) {
-    throw new TfscaleError('TFSCALE_E_INVALID_VALUE', `Unknown format code 'd' for the float \`${key}\`=${value} in {${raw}}.`, {
-      hint: `log values are floats: write e.g. {${key}:.4f}`,
-    });
+    throw new TfscaleError(
+      'TFSCALE_E_INVALID_VALUE',
+      `Unknown format code 'd' for the float \`${key}\`=${value} in {${raw}}.`,
+      {
+        hint: `log values are floats: write e.g. {${key}:.4f}`,
+      },
+    );
   }
   if (isInt && type === '' && precision !== undefined) {
     throw new TfscaleError('TFSCALE_E_INVALID_VALUE', `Precision not allowed in integer format specifier {${raw}}.`);
@@ -185,7 +208,9 @@ function scaled(x: number, shift: number): bigint {
 }
 
 function fixed(x: number, decimals: number): string {
-  const digits = scaled(x, decimals).toString().padStart(decimals + 1, '0');
+  const digits = scaled(x, decimals)
+    .toString()
+    .padStart(decimals + 1, '0');
   return decimals === 0 ? digits : `${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
 }
 

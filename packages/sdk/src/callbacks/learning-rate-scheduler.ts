@@ -49,7 +49,10 @@ export class LearningRateScheduler implements Callback {
   readonly verbose: number;
   #context?: CallbackContext;
 
-  constructor(schedule: Schedule | LearningRateSchedulerOptions, options: Omit<LearningRateSchedulerOptions, 'schedule'> = {}) {
+  constructor(
+    schedule: Schedule | LearningRateSchedulerOptions,
+    options: Omit<LearningRateSchedulerOptions, 'schedule'> = {},
+  ) {
     const all = typeof schedule === 'function' ? { ...options, schedule } : schedule;
     if (!all || typeof all !== 'object') throw invalidValue('schedule', schedule, 'a function (epoch, lr) => number');
     checkOptionKeys('LearningRateScheduler', all, ['schedule', 'verbose']);

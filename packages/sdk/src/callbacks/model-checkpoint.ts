@@ -45,7 +45,17 @@ interface ModelCheckpointState {
   lastBatchSeen: number | null;
 }
 
-const OPTIONS = ['filepath', 'monitor', 'verbose', 'saveBestOnly', 'saveWeightsOnly', 'mode', 'saveFreq', 'initialValueThreshold', 'stateKey'];
+const OPTIONS = [
+  'filepath',
+  'monitor',
+  'verbose',
+  'saveBestOnly',
+  'saveWeightsOnly',
+  'mode',
+  'saveFreq',
+  'initialValueThreshold',
+  'stateKey',
+];
 
 /**
  * Saves checkpoints with Keras 3's rules. Each checkpoint is a folder written atomically: the
@@ -75,14 +85,25 @@ export class ModelCheckpoint extends MonitorCallback {
   #lastBatchSeen: number | undefined;
 
   constructor(options: ModelCheckpointOptions) {
-    if (!options || typeof options !== 'object') throw invalidValue('options', options, 'an object with at least `filepath`');
+    if (!options || typeof options !== 'object')
+      throw invalidValue('options', options, 'an object with at least `filepath`');
     checkOptionKeys('ModelCheckpoint', options, OPTIONS);
     const filepath = stringOption('filepath', options.filepath, '');
     if (filepath === '') throw invalidValue('filepath', options.filepath, 'a folder path, e.g. "ckpt/{epoch:02d}"');
     if (/\.(keras|h5)$/.test(filepath)) {
-      throw invalidValue('filepath', filepath, 'a folder path: checkpoints are TF.js Layers folders, not .keras/.h5 files', `drop the extension, e.g. "${filepath.replace(/(\.weights)?\.(keras|h5)$/, '')}"`);
+      throw invalidValue(
+        'filepath',
+        filepath,
+        'a folder path: checkpoints are TF.js Layers folders, not .keras/.h5 files',
+        `drop the extension, e.g. "${filepath.replace(/(\.weights)?\.(keras|h5)$/, '')}"`,
+      );
     }
-    super(stringOption('monitor', options.monitor, 'val_loss'), options.mode ?? 'auto', 0, optionalNumber('initialValueThreshold', options.initialValueThreshold));
+    super(
+      stringOption('monitor', options.monitor, 'val_loss'),
+      options.mode ?? 'auto',
+      0,
+      optionalNumber('initialValueThreshold', options.initialValueThreshold),
+    );
     this.filepath = filepath;
     this.#template = new FilepathTemplate(filepath);
     this.verbose = numberOption('verbose', options.verbose, 0, { integer: true, min: 0 });
@@ -109,7 +130,11 @@ export class ModelCheckpoint extends MonitorCallback {
   }
 
   saveState(): ModelCheckpointState {
-    return { best: toJsonNumber(this.best), batchesSinceSave: this.#batchesSinceSave, lastBatchSeen: this.#lastBatchSeen ?? null };
+    return {
+      best: toJsonNumber(this.best),
+      batchesSinceSave: this.#batchesSinceSave,
+      lastBatchSeen: this.#lastBatchSeen ?? null,
+    };
   }
 
   loadState(state: unknown): void {
@@ -136,7 +161,10 @@ export class ModelCheckpoint extends MonitorCallback {
 
   async #save(epoch: number, batch: number | undefined, logs: Logs): Promise<void> {
     // Keras fills {epoch} and {batch} 1-based; {batch} only for batch saves.
-    const values = batch === undefined || 'batch' in logs ? { ...logs, epoch: epoch + 1 } : { ...logs, epoch: epoch + 1, batch: batch + 1 };
+    const values =
+      batch === undefined || 'batch' in logs
+        ? { ...logs, epoch: epoch + 1 }
+        : { ...logs, epoch: epoch + 1, batch: batch + 1 };
     const filepath = this.#template.format(values, ['epoch', 'batch']);
     if (!this.#shouldSave(epoch, logs, filepath)) return;
     const { model, isPrimary, logger } = this.requireContext();
@@ -155,11 +183,17 @@ export class ModelCheckpoint extends MonitorCallback {
       if (this.verbose > 0) logger?.info(`Epoch ${epoch + 1}: saving model to ${filepath}`);
       return true;
     }
-    const current = this.monitorValue(logs, (keys) => `Can save best model only with ${this.monitor} available. Available metrics are: ${keys}`);
+    const current = this.monitorValue(
+      logs,
+      (keys) => `Can save best model only with ${this.monitor} available. Available metrics are: ${keys}`,
+    );
     if (current === undefined) return true; // as Keras: save anyway
     const bestText = this.best === undefined ? 'None' : this.best.toFixed(5);
     if (this.isImprovement(current, this.best)) {
-      if (this.verbose > 0) logger?.info(`Epoch ${epoch + 1}: ${this.monitor} improved from ${bestText} to ${current.toFixed(5)}, saving model to ${filepath}`);
+      if (this.verbose > 0)
+        logger?.info(
+          `Epoch ${epoch + 1}: ${this.monitor} improved from ${bestText} to ${current.toFixed(5)}, saving model to ${filepath}`,
+        );
       this.best = current;
       return true;
     }

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import type { Tensor } from '@tensorflow/tfjs';
 import { loadTf } from '../backend/tf';
 import { isTfscaleError } from '../core/errors';
+import { canonicalModel } from '../testing/canonical';
 import type { Logs } from './callback';
-import { fitTiny, scriptEpochLogs, tinyModel } from './fit-fixture.test.helper';
+import { fitTiny, scriptEpochLogs } from './fit-fixture.test.helper';
 import { fromJsonNumber, MonitorCallback, monitorDirection, toJsonNumber } from './monitor-callback';
 
 /** The smallest subclass: tracks the best value as Keras' callbacks do. */
@@ -27,13 +28,20 @@ describe('callbacks/MonitorCallback', () => {
     const tf = loadTf();
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], activation: 'softmax' })] });
     // A custom metric may declare Keras' `_direction` itself.
-    const f1 = Object.assign(function f1(a: Tensor, b: Tensor) {
-      return tf.metrics.precision(a, b);
-    }, { direction: 'up' });
+    const f1 = Object.assign(
+      function f1(a: Tensor, b: Tensor) {
+        return tf.metrics.precision(a, b);
+      },
+      { direction: 'up' },
+    );
     const anonymous = function score(a: Tensor, b: Tensor) {
       return tf.metrics.meanSquaredError(a, b);
     };
-    model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: ['accuracy', 'mse', 'cosine', 'precision', tf.metrics.recall, 'ce', f1, anonymous] });
+    model.compile({
+      optimizer: 'sgd',
+      loss: 'categoricalCrossentropy',
+      metrics: ['accuracy', 'mse', 'cosine', 'precision', tf.metrics.recall, 'ce', f1, anonymous],
+    });
     const expected: Array<[string, 'min' | 'max' | undefined]> = [
       ['loss', 'min'],
       ['val_loss', 'min'],
@@ -49,7 +57,8 @@ describe('callbacks/MonitorCallback', () => {
       ['val_auc', undefined], // not compiled: Keras 3 does not guess from names
       ['lr', undefined],
     ];
-    for (const [monitor, direction] of expected) assert.equal(monitorDirection(monitor, 'auto', model), direction, monitor);
+    for (const [monitor, direction] of expected)
+      assert.equal(monitorDirection(monitor, 'auto', model), direction, monitor);
     assert.equal(monitorDirection('val_auc', 'max', model), 'max');
     assert.equal(monitorDirection('val_accuracy', 'min', model), 'min');
     assert.equal(monitorDirection('val_loss', 'auto'), 'min');
@@ -71,7 +80,10 @@ describe('callbacks/MonitorCallback', () => {
   });
 
   it('refuses an unknown mode', () => {
-    assert.throws(() => new BestTracker('val_loss', 'lowest'), (err: unknown) => isTfscaleError(err, 'TFSCALE_E_INVALID_VALUE') && /Received: mode="lowest"/.test(err.message));
+    assert.throws(
+      () => new BestTracker('val_loss', 'lowest'),
+      (err: unknown) => isTfscaleError(err, 'TFSCALE_E_INVALID_VALUE') && /Received: mode="lowest"/.test(err.message),
+    );
   });
 
   it('tracks the best epochs of a scripted sequence through the real Trainer', async () => {
@@ -94,7 +106,7 @@ describe('callbacks/MonitorCallback', () => {
   it("fails with a hint when 'auto' cannot tell the direction", async () => {
     const tracker = new BestTracker('val_auc');
     await assert.rejects(
-      fitTiny([scriptEpochLogs({ val_auc: [0.5, 0.6] }), tracker], { epochs: 2, model: tinyModel() }),
+      fitTiny([scriptEpochLogs({ val_auc: [0.5, 0.6] }), tracker], { epochs: 2, model: canonicalModel() }),
       (err: unknown) => isTfscaleError(err) && /monitor="val_auc"/.test(err.message) && /mode: 'max'/.test(err.message),
     );
   });

@@ -37,8 +37,32 @@ export interface MonitorOptions {
 
 // Directions of tfjs' metric functions, taken from the Keras metric class that computes the same
 // quantity (its `_direction`). tfjs' `cosine` is cosineProximity = -similarity, so lower is better.
-const HIGHER_IS_BETTER = new Set(['binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'topKCategoricalAccuracy', 'sparseTopKCategoricalAccuracy', 'precision', 'recall', 'r2Score']);
-const LOWER_IS_BETTER = new Set(['meanSquaredError', 'meanAbsoluteError', 'meanAbsolutePercentageError', 'meanSquaredLogarithmicError', 'squaredHinge', 'hinge', 'categoricalHinge', 'logcosh', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'kullbackLeiblerDivergence', 'poisson', 'cosineProximity']);
+const HIGHER_IS_BETTER = new Set([
+  'binaryAccuracy',
+  'categoricalAccuracy',
+  'sparseCategoricalAccuracy',
+  'topKCategoricalAccuracy',
+  'sparseTopKCategoricalAccuracy',
+  'precision',
+  'recall',
+  'r2Score',
+]);
+const LOWER_IS_BETTER = new Set([
+  'meanSquaredError',
+  'meanAbsoluteError',
+  'meanAbsolutePercentageError',
+  'meanSquaredLogarithmicError',
+  'squaredHinge',
+  'hinge',
+  'categoricalHinge',
+  'logcosh',
+  'categoricalCrossentropy',
+  'sparseCategoricalCrossentropy',
+  'binaryCrossentropy',
+  'kullbackLeiblerDivergence',
+  'poisson',
+  'cosineProximity',
+]);
 
 type MetricFn = ((...args: never[]) => unknown) & { direction?: unknown };
 
@@ -104,7 +128,8 @@ export abstract class MonitorCallback implements Callback {
   #restored = false;
 
   constructor(monitor: string, mode: unknown, minDelta: number, baseline?: number) {
-    if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw invalidValue('mode', mode, "one of 'auto', 'min', 'max'");
+    if (mode !== 'auto' && mode !== 'min' && mode !== 'max')
+      throw invalidValue('mode', mode, "one of 'auto', 'min', 'max'");
     this.monitor = monitor;
     this.mode = mode;
     this.minDelta = Math.abs(minDelta);
@@ -192,6 +217,7 @@ export function toJsonNumber(value: number | undefined): number | string | null 
 export function fromJsonNumber(value: unknown): number | undefined {
   if (value === null || value === undefined) return undefined;
   const n = typeof value === 'string' ? Number(value) : value;
-  if (typeof n === 'number' && (Number.isFinite(n) || ['NaN', 'Infinity', '-Infinity'].includes(String(value)))) return n;
+  if (typeof n === 'number' && (Number.isFinite(n) || ['NaN', 'Infinity', '-Infinity'].includes(String(value))))
+    return n;
   throw invalidValue('state number', value, 'a number, "NaN", "Infinity", "-Infinity" or null');
 }

@@ -67,7 +67,12 @@ export class ReduceLROnPlateau extends MonitorCallback {
     const monitor = stringOption('monitor', options.monitor, 'val_loss');
     super(monitor, options.mode ?? 'auto', numberOption('minDelta', options.minDelta, 1e-4));
     if (typeof options.factor === 'number' && options.factor >= 1) {
-      throw invalidValue('factor', options.factor, 'a number below 1.0', 'ReduceLROnPlateau does not support a factor >= 1.0');
+      throw invalidValue(
+        'factor',
+        options.factor,
+        'a number below 1.0',
+        'ReduceLROnPlateau does not support a factor >= 1.0',
+      );
     }
     this.factor = numberOption('factor', options.factor, 0.1, { min: 0, below: 1 });
     this.patience = numberOption('patience', options.patience, 10, { integer: true, min: 0 });
@@ -96,7 +101,8 @@ export class ReduceLROnPlateau extends MonitorCallback {
     logs.lr = optimizer.getLearningRate();
     const current = this.monitorValue(
       logs,
-      (keys) => `Learning rate reduction is conditioned on metric \`${this.monitor}\` which is not available. Available metrics are: ${keys}.`,
+      (keys) =>
+        `Learning rate reduction is conditioned on metric \`${this.monitor}\` which is not available. Available metrics are: ${keys}.`,
     );
     if (current === undefined) return;
     if (this.inCooldown) {

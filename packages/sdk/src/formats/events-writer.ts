@@ -28,7 +28,7 @@ let fileCounter = 0;
  * ```
  */
 export interface EventFileWriterOptions {
-  /** Buffered events are written at least this often (ms; default 2000, like `tf.summary`'s writer is flushed). */
+  /** Buffered events are written at least this often (ms; default 2000). */
   readonly flushMillis?: number;
   /** Appended to the file name, e.g. `.v2`. */
   readonly filenameSuffix?: string;

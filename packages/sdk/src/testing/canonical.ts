@@ -36,13 +36,24 @@ export function canonicalData(samples: number, options: CanonicalOptions = {}): 
  * @example
  *   const model = canonicalModel({ learningRate: 0.01 });
  */
-export function canonicalModel(options: CanonicalOptions & { learningRate?: number; hidden?: number } = {}): LayersModel {
+export function canonicalModel(
+  options: CanonicalOptions & { learningRate?: number; hidden?: number } = {},
+): LayersModel {
   const tf = loadTf();
   const { features = 8, classes = 3, learningRate = 0.01, hidden = 16 } = options;
   const model = tf.sequential({
     layers: [
-      tf.layers.dense({ inputShape: [features], units: hidden, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 11 }) }),
-      tf.layers.dense({ units: classes, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 12 }) }),
+      tf.layers.dense({
+        inputShape: [features],
+        units: hidden,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 11 }),
+      }),
+      tf.layers.dense({
+        units: classes,
+        activation: 'softmax',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 12 }),
+      }),
     ],
   });
   model.compile({ optimizer: tf.train.adam(learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });

@@ -2,6 +2,8 @@
  * Test kits for plugin authors: one conformance suite per plugin point (mocha `describe`/`it`),
  * plus helpers. Import from `@tfscale/sdk/dist/testing` in test files only.
  */
+
+export { type CanonicalOptions, canonicalData, canonicalModel } from './canonical';
 export {
   type BackendConformanceOptions,
   describeBackendConformance,
@@ -23,4 +25,3 @@ export {
   describeStrategyConformance,
   type StrategyConformanceOptions,
 } from './conformance/strategy-conformance';
-export { type CanonicalOptions, canonicalData, canonicalModel } from './canonical';

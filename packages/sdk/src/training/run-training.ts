@@ -108,6 +108,8 @@ export async function runTraining(
       callbacks,
       verbose,
     });
+    data.dispose?.();
+    validationData?.dispose?.();
     return {
       history,
       model,

@@ -18,9 +18,10 @@ function weights(model: LayersModel): number[][] {
 
 function assertClose(a: number[][], b: number[][], tol: number, what: string): void {
   assert.equal(a.length, b.length);
-  a.forEach((row, i) =>
-    row.forEach((v, j) => assert.ok(Math.abs(v - b[i][j]) <= tol, `${what}[${i}][${j}]: ${v} vs ${b[i][j]}`)),
-  );
+  for (const [i, row] of a.entries()) {
+    for (const [j, v] of row.entries())
+      assert.ok(Math.abs(v - b[i][j]) <= tol, `${what}[${i}][${j}]: ${v} vs ${b[i][j]}`);
+  }
 }
 
 describe('training/Trainer', function () {
@@ -54,12 +55,12 @@ describe('training/Trainer', function () {
       ['val_loss', 'val_loss'],
       ['val_accuracy', 'val_acc'],
     ]) {
-      history.history[ours_].forEach((v, i) =>
+      for (const [i, v] of history.history[ours_].entries()) {
         assert.ok(
           Math.abs(v - (fit.history[theirs][i] as number)) < 1e-5,
           `${ours_}[${i}] ${v} vs ${fit.history[theirs][i]}`,
-        ),
-      );
+        );
+      }
     }
     assert.deepEqual(history.history.lr, [0.01, 0.01, 0.01]);
     assert.deepEqual(history.epoch, [0, 1, 2]);

@@ -37,14 +37,21 @@ export class Trainer {
     const split = o.validationSplit === undefined ? undefined : data.split(o.validationSplit);
     const train = split?.train ?? data;
     const validation = split?.validation ?? o.validationData;
+    // File sources load (and report bad rows) here, before any callback runs.
+    await train.ready?.();
+    await validation?.ready?.();
     const step = new TrainStep(tf, model, o.gradientHook);
     const history = new History();
-    const callbacks = new CallbackList([history, ...o.callbacks]);
+    // History goes last, as in Keras, so it records what other callbacks add to the logs.
+    const callbacks = new CallbackList([...o.callbacks, history]);
     const position: TrainingPosition = { epoch: o.initialEpoch, step: 0, globalStep: 0 };
     let seed = o.seed;
     let started = false;
     let restoredStates: Readonly<Record<string, unknown>> | undefined;
-    const steps = o.stepsPerEpoch ?? (train.size === undefined ? undefined : Math.ceil(train.size / o.batchSize));
+    const steps =
+      o.stepsPerEpoch ??
+      train.batchCount?.(o.batchSize) ??
+      (train.size === undefined ? undefined : Math.ceil(train.size / o.batchSize));
     const params: TrainingParams = {
       epochs: o.epochs,
       initialEpoch: o.initialEpoch,
