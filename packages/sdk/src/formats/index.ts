@@ -7,6 +7,8 @@ export { crc32c, maskCrc32c, maskedCrc32c, unmaskCrc32c } from './crc32c';
 export { listEventFiles, readEventFile, readEventFileSync } from './events-reader';
 export { EventFileWriter, type EventFileWriterOptions, wallTimeNow } from './events-writer';
 export { computeHistogram, defaultBucketLimits, type HistogramOptions } from './histogram';
+export { tensorflowRoot } from './proto/proto-root';
+export { TENSOR_PROTO_TEXT } from './proto/tensor-proto-text';
 export {
   DataType,
   decodeEvent,

@@ -1,9 +1,9 @@
 /**
  * Typed encode/decode of TensorFlow's Event and Summary messages (protobufjs reflection over
- * {@link TENSORBOARD_PROTO_TEXT}). Field names are the proto names in camelCase.
+ * `tensorflowRoot()`). Field names are the proto names in camelCase.
  */
-import { parse, type Type } from 'protobufjs';
-import { TENSORBOARD_PROTO_TEXT } from './tensorboard-proto-text';
+import type { Type } from 'protobufjs';
+import { tensorflowRoot } from './proto-root';
 
 /**
  * `tensorflow.DataType` values used in summaries.
@@ -123,7 +123,7 @@ let eventType: Type | undefined;
 
 function getEventType(): Type {
   // Parsed on first use: importing the SDK stays cheap for runs that write no events.
-  eventType ??= parse(TENSORBOARD_PROTO_TEXT).root.lookupType('tensorflow.Event');
+  eventType ??= tensorflowRoot().lookupType('tensorflow.Event');
   return eventType;
 }
 
