@@ -43,5 +43,8 @@ describe('examples/quickstart (npm start)', function () {
     ]);
     assert.ok(fs.existsSync(path.join(out, 'checkpoints', 'ckpt-06', 'model.json')));
     assert.equal(fs.existsSync(path.join(out, 'backup')), false, 'a finished run removes its backup');
+    assert.match(r.stdout, new RegExp(`^exported tfjs +${path.join(out, 'models', 'digits', 'tfjs', '1')}$`, 'm'));
+    assert.ok(fs.existsSync(path.join(out, 'models', 'digits', 'tfjs', '1', 'model.json')));
+    assert.match(r.stdout, new RegExp(`^model version 1 in ${path.join(out, 'models', 'digits')}$`, 'm'));
   });
 });

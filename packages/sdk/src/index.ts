@@ -98,18 +98,12 @@ export {
   StrategyToken,
   splitGlobalBatch,
 } from './distribute/strategy';
-// export (contract)
-export {
-  type Exporter,
-  type ExporterFactory,
-  ExporterToken,
-  type ExportOptions,
-  type ExportResult,
-} from './export/exporter';
+// export
+export * from './export';
 // formats
 export * from './formats';
 // io
 export * from './io';
-export { createSdkContainer } from './sdk-container';
+export { createSdkContainer, createSdkContainerWithPlugins } from './sdk-container';
 // training
 export * from './training';

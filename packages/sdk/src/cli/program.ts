@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { SDK_VERSION } from '../core/version';
 import { registerDevicesCommand } from './commands/devices';
 import { registerDoctorCommand } from './commands/doctor';
+import { registerExportCommand } from './commands/export';
 import { registerPlannedCommands } from './commands/planned';
 import { registerPluginsCommand } from './commands/plugins';
 import { registerSetupNativeCommand } from './commands/setup-native';
@@ -19,6 +20,7 @@ export function createProgram(): Command {
     .showHelpAfterError('(run `tfscale --help` for the commands)')
     .configureHelp({ sortSubcommands: false });
   registerTrainCommand(program);
+  registerExportCommand(program);
   registerDoctorCommand(program);
   registerDevicesCommand(program);
   registerPluginsCommand(program);

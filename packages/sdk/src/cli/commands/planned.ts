@@ -24,16 +24,6 @@ const PLANNED: Planned[] = [
     ],
   },
   {
-    name: 'export',
-    args: '<model>',
-    description: 'export a trained model (savedmodel, tfjs; onnx, tflite, keras with their plugins)',
-    arrives: 'the SavedModel exporter',
-    options: [
-      ['--format <list>', 'comma-separated formats', 'savedmodel'],
-      ['--output <dir>', 'destination (a version directory is created under it)'],
-    ],
-  },
-  {
     name: 'serve',
     description: 'serve models over TensorFlow Serving REST/gRPC and KServe V2',
     arrives: 'the model server',

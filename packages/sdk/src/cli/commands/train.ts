@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { TrainingControl } from '../../callbacks/training-control';
 import { loadRunFile } from '../../config';
 import { invalidValue } from '../../core/errors';
-import { createSdkContainer } from '../../sdk-container';
+import { createSdkContainerWithPlugins } from '../../sdk-container';
 import { runTraining, type TrainOverrides } from '../../training/run-training';
 
 interface TrainFlags {
@@ -64,7 +64,7 @@ export function registerTrainCommand(program: Command): void {
       };
       process.on('SIGINT', onSigint);
       try {
-        const result = await runTraining(createSdkContainer(), run, {
+        const result = await runTraining(await createSdkContainerWithPlugins({ cwd: path.dirname(runFile) }), run, {
           overrides,
           baseDir: path.dirname(runFile),
           onControl: (c) => {

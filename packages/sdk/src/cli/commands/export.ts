@@ -1,0 +1,61 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { selectBackend } from '../../backend/select-backend';
+import { invalidValue } from '../../core/errors';
+import { BackendRegistryToken } from '../../core/tokens';
+import { exportModel } from '../../export/export-model';
+import { tfjsFolder } from '../../io/tfjs-file-handler';
+import { createSdkContainerWithPlugins } from '../../sdk-container';
+
+interface ExportFlags {
+  format: string;
+  out?: string;
+  version?: string;
+  overwrite?: boolean;
+  backend?: string;
+}
+
+/**
+ * `tfscale export <model>`: a TF.js model folder (a checkpoint, or `model.json`) to SavedModel,
+ * TF.js and the formats plugins add, under TF Serving's `<base>/<version>` layout.
+ * @example
+ *   registerExportCommand(program); // tfscale export runs/x/checkpoints/ckpt-10 --format savedmodel,tfjs --out models/x
+ */
+export function registerExportCommand(program: Command): void {
+  program
+    .command('export <model>')
+    .description('export a trained model (a checkpoint or model.json folder) as savedmodel, tfjs, or a plugin format')
+    .option('--format <list>', 'comma-separated formats', 'savedmodel')
+    .option('--out <dir>', 'model base folder; versions go in <out>/<version> (default: models/<model folder name>)')
+    .option('--version <n>', 'version number (default: the next free one)')
+    .option('--overwrite', 'replace an existing version')
+    .option('--backend <name>', 'auto, native, wasm or cpu')
+    .action(async (model: string, flags: ExportFlags) => {
+      const dir = path.resolve(model.replace(/^file:\/\//, '').replace(/[/\\]model\.json$/, ''));
+      if (!fs.existsSync(path.join(dir, 'model.json'))) {
+        throw invalidValue('model', model, 'a folder holding a TF.js model.json (e.g. a ModelCheckpoint folder)');
+      }
+      let version: number | undefined;
+      if (flags.version !== undefined) {
+        version = Number(flags.version);
+        if (!Number.isInteger(version) || version < 1)
+          throw invalidValue('version', flags.version, 'a positive integer');
+      }
+      const container = await createSdkContainerWithPlugins();
+      const { tf } = await selectBackend(container.resolve(BackendRegistryToken), flags.backend);
+      const layers = await tf.loadLayersModel(tfjsFolder(dir));
+      const base = path.resolve(flags.out ?? path.join('models', path.basename(dir)));
+      const { version: v, results } = await exportModel(container, layers, {
+        formats: flags.format.split(','),
+        base,
+        version,
+        overwrite: flags.overwrite,
+      });
+      for (const r of results)
+        console.log(`${r.format.padEnd(11)} ${r.path}  (${r.files.length} files, ${(r.bytes / 1024).toFixed(1)} KiB)`);
+      console.log(
+        `version ${v} of ${base}${results.some((r) => r.format === 'savedmodel') ? `  (serve: tfscale serve --model_base_path ${base})` : ''}`,
+      );
+    });
+}
