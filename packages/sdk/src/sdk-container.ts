@@ -2,13 +2,20 @@ import type { DependencyContainer } from 'tsyringe';
 import { registerBuiltinBackends } from './backend/select-backend';
 import { registerBuiltinCallbacks } from './callbacks/builtin-callbacks';
 import { createRootContainer, type RootContainerOptions } from './core/container';
-import { BackendRegistryToken, CallbackRegistryToken, ExporterRegistryToken, LoggerToken } from './core/tokens';
+import {
+  BackendRegistryToken,
+  CallbackRegistryToken,
+  ExporterRegistryToken,
+  LoggerToken,
+  StrategyRegistryToken,
+} from './core/tokens';
 import { inspectPlugins } from './diagnostics/plugin-report';
+import { registerBuiltinStrategies } from './distribute/builtin-strategies';
 import { registerBuiltinExporters } from './export/builtin-exporters';
 
 /**
- * A root container with the SDK's first-party entries registered (backends, callbacks, exporters;
- * strategies and deployers as they land). Plugins are loaded separately, explicitly.
+ * A root container with the SDK's first-party entries registered (backends, callbacks, exporters,
+ * strategies; deployers as they land). Plugins are loaded separately, explicitly.
  * @example
  *   const container = createSdkContainer();
  *   const { tf } = await selectBackend(container.resolve(BackendRegistryToken));
@@ -18,6 +25,7 @@ export function createSdkContainer(options: RootContainerOptions = {}): Dependen
   registerBuiltinBackends(container.resolve(BackendRegistryToken));
   registerBuiltinCallbacks(container.resolve(CallbackRegistryToken));
   registerBuiltinExporters(container.resolve(ExporterRegistryToken));
+  registerBuiltinStrategies(container.resolve(StrategyRegistryToken));
   return container;
 }
 

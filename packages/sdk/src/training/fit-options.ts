@@ -29,15 +29,26 @@ export interface FitOptions {
   verbose?: 0 | 1 | 2;
   /** Reduces gradients across replicas (set by strategies). */
   gradientHook?: GradientHook;
+  /**
+   * Combines a step's loss/metric values across replicas (set by strategies), so logs describe the
+   * global batch: receives this replica's values and sample count, returns the global ones.
+   */
+  reduceLogs?: (values: Float32Array, samples: number) => Promise<{ values: Float32Array; samples: number }>;
+  /** The global batch when `batchSize` is this replica's share of it (set by strategies). */
+  globalBatchSize?: number;
   /** False on replicas that must not write files (set by strategies). */
   isPrimary?: boolean;
 }
 
 /** {@link FitOptions} with defaults filled in and values checked. */
-export type ResolvedFitOptions = Required<
-  Omit<FitOptions, 'validationData' | 'validationSplit' | 'stepsPerEpoch' | 'gradientHook'>
-> &
-  Pick<FitOptions, 'validationData' | 'validationSplit' | 'stepsPerEpoch' | 'gradientHook'>;
+type OptionalKeys =
+  | 'validationData'
+  | 'validationSplit'
+  | 'stepsPerEpoch'
+  | 'gradientHook'
+  | 'reduceLogs'
+  | 'globalBatchSize';
+export type ResolvedFitOptions = Required<Omit<FitOptions, OptionalKeys>> & Pick<FitOptions, OptionalKeys>;
 
 function positiveInt(name: string, value: number | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
@@ -82,6 +93,8 @@ export function resolveFitOptions(o: FitOptions): ResolvedFitOptions {
     callbacks: o.callbacks ?? [],
     verbose: o.verbose ?? 0,
     gradientHook: o.gradientHook,
+    reduceLogs: o.reduceLogs,
+    globalBatchSize: o.globalBatchSize === undefined ? undefined : positiveInt('globalBatchSize', o.globalBatchSize, 1),
     isPrimary: o.isPrimary ?? true,
   };
 }

@@ -12,11 +12,14 @@ import { ProgressBar } from '../callbacks/progress-bar';
 import { TensorBoard } from '../callbacks/tensorboard';
 import { type TrainingControl, TrainingControlToken } from '../callbacks/training-control';
 import type { RunDefinition } from '../config';
-import { createRunContainer, disposeContainer } from '../core/container';
+import { addDisposable, createRunContainer, disposeContainer } from '../core/container';
 import { TfscaleError } from '../core/errors';
-import { BackendRegistryToken, CallbackRegistryToken, LoggerToken } from '../core/tokens';
+import { BackendRegistryToken, CallbackRegistryToken, LoggerToken, StrategyRegistryToken } from '../core/tokens';
+import { prepareDistributedFit } from '../distribute/distributed-fit';
+import type { Strategy } from '../distribute/strategy';
 import { buildModel, compileModel } from './build-model';
 import { toTrainingData } from './data';
+import type { FitOptions } from './fit-options';
 import { Trainer } from './trainer';
 
 /** Command-line overrides of a run definition (`tfscale train --epochs …`). */
@@ -34,6 +37,8 @@ export interface TrainOverrides {
    */
   backup?: 'auto' | 'require' | 'fresh' | false;
   verbose?: 0 | 1 | 2;
+  /** Strategy name, overriding the run definition's (`tfscale train --strategy`). */
+  strategy?: string;
 }
 
 /** What {@link runTraining} did. */
@@ -79,6 +84,11 @@ export async function runTraining(
     const backupDir = o.backup === false ? undefined : path.join(outputDir, 'backup');
     // Checked before TensorFlow loads: a wrong --resume should fail at once.
     if (backupDir) await prepareBackup(backupDir, o.backup || 'auto');
+    // Before TensorFlow loads: a strategy may pin devices (CUDA_VISIBLE_DEVICES) and thread counts.
+    const strategy = await createStrategy(container, o.strategy ?? run.strategy, run.device);
+    await strategy.setup({ logger: container.resolve(LoggerToken) });
+    // Whatever happens next, disposing the run scope tears the strategy down (closes its sockets).
+    addDisposable(container, { dispose: () => strategy.teardown() });
     const { tf, backend } = await selectBackend(root.resolve(BackendRegistryToken), o.backend ?? run.backend);
     const model = await buildModel(tf, run.model, baseDir);
     if (run.compile) compileModel(tf, model, run.compile);
@@ -96,7 +106,7 @@ export async function runTraining(
 
     const control = container.resolve(TrainingControlToken);
     options.onControl?.(control);
-    const history = await container.resolve(Trainer).fit(model, data, {
+    const fitOptions: FitOptions = {
       epochs: o.epochs ?? run.epochs,
       initialEpoch: run.initialEpoch,
       batchSize: o.batchSize ?? run.data.batchSize,
@@ -106,8 +116,10 @@ export async function runTraining(
       seed: run.data.seed,
       stepsPerEpoch: run.stepsPerEpoch,
       callbacks,
-      verbose,
-    });
+      verbose: strategy.isPrimary ? verbose : 0,
+    };
+    const distributed = await prepareDistributedFit(strategy, model, data, fitOptions);
+    const history = await container.resolve(Trainer).fit(model, distributed.data, distributed.options);
     data.dispose?.();
     validationData?.dispose?.();
     return {
@@ -138,6 +150,21 @@ async function prepareBackup(dir: string, mode: 'auto' | 'require' | 'fresh'): P
       hint: 'drop --resume to start a new run (a backup is kept while a run is interrupted or crashed)',
     });
   }
+}
+
+/** The run's strategy: a name or `{ name, options }`, made by the factory registered under it. */
+async function createStrategy(
+  container: DependencyContainer,
+  ref: RunDefinition['strategy'],
+  device?: string,
+): Promise<Strategy> {
+  const { name, options } =
+    typeof ref === 'string' ? { name: ref, options: {} } : { name: ref.name, options: ref.options ?? {} };
+  const withDevice = device && name === 'one-device' ? { device, ...options } : options;
+  return container.resolve(StrategyRegistryToken).get(name)(withDevice, {
+    container,
+    logger: container.resolve(LoggerToken),
+  });
 }
 
 /** Callbacks named in a run definition, made by the factories registered under those names. */

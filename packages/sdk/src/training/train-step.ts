@@ -5,12 +5,15 @@ import { ModelFunctions } from './model-functions';
 
 /**
  * Where a strategy reduces gradients across replicas before they are applied. It receives the
- * gradients by variable name and returns the ones to apply (it may return new tensors; the step
- * disposes both).
+ * gradients by variable name (the mean over this replica's `samples`) and returns the ones to
+ * apply (it may return new tensors; the step disposes both).
  * @example
- *   const mean: GradientHook = async (grads) => strategy.reduce(grads, 'mean');
+ *   const identity: GradientHook = (grads, { samples }) => grads;
  */
-export type GradientHook = (grads: NamedTensorMap) => NamedTensorMap | Promise<NamedTensorMap>;
+export type GradientHook = (
+  grads: NamedTensorMap,
+  info: { samples: number },
+) => NamedTensorMap | Promise<NamedTensorMap>;
 
 /**
  * One optimisation step: forward in training mode, loss as tfjs's `fit` defines it, gradients,
@@ -37,12 +40,17 @@ export class TrainStep {
     return this.fns.names;
   }
 
-  async run(xs: TensorBatch, ys: TensorBatch): Promise<Float32Array> {
+  /**
+   * One step on a batch of `size` samples. A replica whose share of the global batch is empty
+   * (size 0) still takes part: it hands zero gradients to the hook and reports zeros.
+   */
+  async run(xs: TensorBatch, ys: TensorBatch, size?: number): Promise<Float32Array> {
     const { tf, fns, model } = this;
-    const inputs = fns.inputs(xs);
-    const targets = fns.targets(ys);
     // The variables are read at every step: layers may be frozen or unfrozen between steps.
     const vars = model.trainableWeights.map((w) => w.read() as Variable);
+    if (size === 0) return this.emptyStep(vars);
+    const inputs = fns.inputs(xs);
+    const targets = fns.targets(ys);
     let outputs: Tensor[] = [];
     const { value, grads } = this.optimizer.computeGradients(() => {
       const out = model.apply(inputs.length === 1 ? inputs[0] : inputs, { training: true }) as Tensor | Tensor[];
@@ -51,7 +59,7 @@ export class TrainStep {
     }, vars);
     let applied = grads;
     try {
-      if (this.hook) applied = await this.hook(grads);
+      if (this.hook) applied = await this.hook(grads, { samples: size ?? inputs[0].shape[0] ?? 0 });
       this.optimizer.applyGradients(applied);
       const values = fns.values(tf, value, targets, outputs);
       const data = values.dataSync() as Float32Array;
@@ -61,6 +69,16 @@ export class TrainStep {
       tf.dispose([value, ...outputs, ...Object.values(grads)]);
       if (applied !== grads) tf.dispose(Object.values(applied));
     }
+  }
+
+  private async emptyStep(vars: Variable[]): Promise<Float32Array> {
+    const { tf } = this;
+    const zeros: NamedTensorMap = Object.fromEntries(vars.map((v) => [v.name, tf.zerosLike(v)]));
+    const applied = this.hook ? await this.hook(zeros, { samples: 0 }) : zeros;
+    this.optimizer.applyGradients(applied);
+    tf.dispose(Object.values(zeros));
+    if (applied !== zeros) tf.dispose(Object.values(applied));
+    return new Float32Array(this.names.length);
   }
 }
 

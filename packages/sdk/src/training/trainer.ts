@@ -106,11 +106,14 @@ export class Trainer {
         await callbacks.onTrainBatchBegin(position.step);
         let values: Float32Array;
         try {
-          values = await step.run(batch.xs, batch.ys);
+          values = await step.run(batch.xs, batch.ys, batch.size);
         } finally {
           tf.dispose(batchTensors(batch));
         }
-        means.add(values, batch.size);
+        if (o.reduceLogs) {
+          const global = await o.reduceLogs(values, batch.size);
+          means.add(global.values, global.samples);
+        } else means.add(values, batch.size);
         const done = position.step;
         position.step++;
         position.globalStep++;

@@ -10,6 +10,7 @@ interface TrainFlags {
   epochs?: string;
   batchSize?: string;
   backend?: string;
+  strategy?: string;
   logdir?: string;
   checkpointDir?: string;
   resume?: boolean;
@@ -38,6 +39,10 @@ export function registerTrainCommand(program: Command): void {
     .option('--epochs <n>', 'override the number of epochs')
     .option('--batch-size <n>', 'override the batch size')
     .option('--backend <name>', 'auto, native, native-gpu, wasm or cpu')
+    .option(
+      '--strategy <name>',
+      'one-device (default), mirrored, multi-worker-mirrored, parameter-server, or a plugin’s',
+    )
     .option('--logdir <dir>', 'write TensorBoard logs here')
     .option('--checkpoint-dir <dir>', 'save a checkpoint (ckpt-{epoch:02d}) here every epoch')
     .option('--resume', 'continue from the run’s backup; fail if there is none')
@@ -51,6 +56,7 @@ export function registerTrainCommand(program: Command): void {
         epochs: int('epochs', flags.epochs),
         batchSize: int('batch-size', flags.batchSize),
         backend: flags.backend,
+        strategy: flags.strategy,
         logDir: flags.logdir,
         checkpointDir: flags.checkpointDir,
         backup: !flags.backup ? false : flags.fresh ? 'fresh' : flags.resume ? 'require' : 'auto',
