@@ -307,7 +307,7 @@ function acceptance(fit, trainer, peer) {
     `**Trainer vs \`model.fit\`: ${shown}× (median samples/s ratio), criterion ≥ ${CRITERION.toFixed(2)}×: ` +
     `${met ? 'met' : 'not met'}.** The Trainer was faster in ${wins} of ${n} interleaved run pairs`;
   if (n) {
-    text += `; per pair it reached ${fmtRatio(Math.min(...ratios))}–${fmtRatio(Math.max(...ratios))} of \`model.fit\` (median ${fmtRatio(median(ratios))})`;
+    text += `; per pair it reached ${Math.min(...ratios).toFixed(2)}–${fmtRatio(Math.max(...ratios))} of \`model.fit\` (median ${fmtRatio(median(ratios))})`;
   }
   if (n < 3) text += '. Fewer than 3 pairs: too few to judge, rerun with more runs.';
   else if (below === 0) text += `, so every pair cleared ${CRITERION.toFixed(2)}×.`;
