@@ -87,17 +87,8 @@ export {
 export * from './devices';
 // diagnostics
 export * from './diagnostics';
-// distribute (contract)
-export {
-  type BatchPlan,
-  type NumericArray,
-  type ReduceOp,
-  type Strategy,
-  type StrategyContext,
-  type StrategyFactory,
-  StrategyToken,
-  splitGlobalBatch,
-} from './distribute/strategy';
+// distribute
+export * from './distribute';
 // export
 export * from './export';
 // formats

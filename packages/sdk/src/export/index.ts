@@ -5,5 +5,45 @@
 export { registerBuiltinExporters } from './builtin-exporters';
 export { type ExportModelOptions, type ExportModelResult, exportModel, nextVersion, versionDir } from './export-model';
 export { type Exporter, type ExporterFactory, ExporterToken, type ExportOptions, type ExportResult } from './exporter';
+export {
+  type AttrMap,
+  type AttrValueMessage,
+  applyActivation,
+  attrValue,
+  buildModelGraph,
+  GRAPH_DEF_PRODUCER,
+  GraphBuilder,
+  type GraphDefMessage,
+  type GraphDType,
+  type GraphShape,
+  type GraphSignatureTensor,
+  type GraphVariable,
+  LAYER_EMITTERS,
+  type LayerCall,
+  type LayerEmitter,
+  type ModelGraph,
+  type ModelGraphOptions,
+  type NodeDefMessage,
+  OP_SPECS,
+  type OpOptions,
+  type OpSpec,
+  SUPPORTED_ACTIVATIONS,
+  type TensorRef,
+  TF_DTYPE,
+  tensorProto,
+  tfName,
+  unsupportedLayer,
+} from './graph/index';
 export { type LoadedSavedModel, loadSavedModel, type SignatureTensor } from './load-saved-model';
+export {
+  type DecodedSavedModel,
+  decodeSavedModel,
+  encodeSavedModel,
+  nextVersionDir,
+  SavedModelExporter,
+  type SignatureSummary,
+  type WriteSavedModelOptions,
+  type WrittenSavedModel,
+  writeSavedModel,
+} from './savedmodel/index';
 export { asLayersModel, listFiles, TfjsExporter } from './tfjs-exporter';

@@ -1,6 +1,6 @@
 /**
  * Wire formats we write and read: CRC-32C, TFRecord framing, TensorFlow's Event/Summary protos,
- * histograms and TensorBoard event files.
+ * histograms, TensorBoard event files and TensorBundle checkpoints.
  * @packageDocumentation
  */
 export { crc32c, maskCrc32c, maskedCrc32c, unmaskCrc32c } from './crc32c';
@@ -8,6 +8,7 @@ export { listEventFiles, readEventFile, readEventFileSync } from './events-reade
 export { EventFileWriter, type EventFileWriterOptions, wallTimeNow } from './events-writer';
 export { computeHistogram, defaultBucketLimits, type HistogramOptions } from './histogram';
 export { tensorflowRoot } from './proto/proto-root';
+export { TENSOR_BUNDLE_PROTO_TEXT } from './proto/tensor-bundle-proto-text';
 export { TENSOR_PROTO_TEXT } from './proto/tensor-proto-text';
 export {
   DataType,
@@ -21,6 +22,22 @@ export {
   type TensorShapeMessage,
 } from './proto/tensorboard-messages';
 export { TENSORBOARD_PROTO_TEXT } from './proto/tensorboard-proto-text';
+export {
+  BUNDLE_DTYPES,
+  type BundleDataByDtype,
+  type BundleDtype,
+  type BundleIndex,
+  type BundleIndexEntry,
+  type BundleTensor,
+  type BundleTensorInput,
+  bundleDataPath,
+  bundleIndexPath,
+  type ReadTensorBundleOptions,
+  readTensorBundle,
+  readTensorBundleIndex,
+  type WrittenTensorBundle,
+  writeTensorBundle,
+} from './tensor-bundle';
 export {
   encodeTfRecord,
   readTfRecordFile,

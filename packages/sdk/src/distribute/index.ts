@@ -1,0 +1,19 @@
+/**
+ * Distribution: the strategy contract, strategies, cluster resolution and the collective layer.
+ */
+
+export { registerBuiltinStrategies } from './builtin-strategies';
+export * from './cluster';
+export * from './collective';
+export { allReduceGradients, allReduceLogs, broadcastWeights, prepareDistributedFit } from './distributed-fit';
+export { type OneDeviceOptions, OneDeviceStrategy } from './strategies/one-device';
+export {
+  type BatchPlan,
+  type NumericArray,
+  type ReduceOp,
+  type Strategy,
+  type StrategyContext,
+  type StrategyFactory,
+  StrategyToken,
+  splitGlobalBatch,
+} from './strategy';
