@@ -26,7 +26,9 @@ export interface ChildConfig {
 
 const emit = (event: string, data: Record<string, unknown> = {}) => console.log(JSON.stringify({ event, ...data }));
 const hash = (a: ArrayBufferView) =>
-  createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
+  createHash('sha256')
+    .update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
+    .digest('hex');
 
 /** Deterministic inputs: every rank can build every other rank's data for the float64 reference. */
 function input(rank: number, length: number, salt: number): Float32Array {
@@ -82,14 +84,23 @@ async function scenario(c: Collectives.Collective, config: ChildConfig): Promise
     const perTensor = await c.allReduce(named(), 'mean', { bytesPerPack: 1 });
     const report = lengths.map((n, i) => {
       const k = `layer${i}/w`;
-      const worst = Math.max(
-        ...[packed, single, perTensor].map((r) => excess(r[k], worldSize, n, 10 + i, true)),
-      );
-      return { name: k, packed: hash(packed[k]), single: hash(single[k]), perTensor: hash(perTensor[k]), excess: worst };
+      const worst = Math.max(...[packed, single, perTensor].map((r) => excess(r[k], worldSize, n, 10 + i, true)));
+      return {
+        name: k,
+        packed: hash(packed[k]),
+        single: hash(single[k]),
+        perTensor: hash(perTensor[k]),
+        excess: worst,
+      };
     });
     emit('result', { tensors: report });
   } else if (config.scenario === 'broadcast') {
-    const data = (r: number) => [input(r, 3000, 20), new Int32Array([r, -r, 7]), new Uint8Array(0), input(r, 300_000, 21)];
+    const data = (r: number) => [
+      input(r, 3000, 20),
+      new Int32Array([r, -r, 7]),
+      new Uint8Array(0),
+      input(r, 300_000, 21),
+    ];
     const hashes = (arrays: ArrayBufferView[]) => arrays.map(hash).join(',');
     const fromRoot0 = hashes(await c.broadcast(data(rank), 0));
     const fromRoot2 = hashes(await c.broadcast(data(rank), 2));

@@ -108,7 +108,8 @@ export const ZOO: readonly ZooModel[] = [
     build: () =>
       tf.sequential({
         layers: [
-          L.dense({ inputShape: [10], units: 16, activation: 'relu' }),
+          L.rescaling({ inputShape: [10], scale: 0.5, offset: -0.25 }),
+          L.dense({ units: 16, activation: 'relu' }),
           L.dropout({ rate: 0.3 }),
           L.dense({ units: 12, activation: 'sigmoid' }),
           L.dense({ units: 8, activation: 'tanh', useBias: false }),

@@ -10,6 +10,7 @@ import type { LayerEmitter } from './layer-call';
 import { emitAdd, emitAverage, emitConcatenate, emitMaximum, emitMinimum, emitMultiply } from './merge';
 import { emitBatchNormalization, emitLayerNormalization } from './normalization';
 import { emitAveragePooling2D, emitGlobalAveragePooling2D, emitGlobalMaxPooling2D, emitMaxPooling2D } from './pooling';
+import { emitRescaling } from './rescaling';
 import { emitFlatten, emitIdentityAtInference, emitReshape } from './reshape';
 
 /**
@@ -43,6 +44,7 @@ export const LAYER_EMITTERS: Readonly<Record<string, LayerEmitter>> = {
   Maximum: emitMaximum,
   Minimum: emitMinimum,
   Multiply: emitMultiply,
+  Rescaling: emitRescaling,
   Reshape: emitReshape,
   SpatialDropout1D: emitIdentityAtInference,
 };
