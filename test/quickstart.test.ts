@@ -45,6 +45,10 @@ describe('examples/quickstart (npm start)', function () {
     assert.equal(fs.existsSync(path.join(out, 'backup')), false, 'a finished run removes its backup');
     assert.match(r.stdout, new RegExp(`^exported tfjs +${path.join(out, 'models', 'digits', 'tfjs', '1')}$`, 'm'));
     assert.ok(fs.existsSync(path.join(out, 'models', 'digits', 'tfjs', '1', 'model.json')));
+    assert.match(r.stdout, new RegExp(`^exported savedmodel +${path.join(out, 'models', 'digits', '1')}$`, 'm'));
+    for (const f of ['saved_model.pb', 'variables/variables.index', 'variables/variables.data-00000-of-00001']) {
+      assert.ok(fs.existsSync(path.join(out, 'models', 'digits', '1', f)), f);
+    }
     assert.match(r.stdout, new RegExp(`^model version 1 in ${path.join(out, 'models', 'digits')}$`, 'm'));
   });
 });
