@@ -156,8 +156,10 @@ export class Collective {
   }
 
   /**
-   * Sums (or averages) every rank's tensors element-wise; in place unless `options.into` is given.
-   * All ranks get bit-identical results. Tensors are fused into packs of `bytesPerPack`.
+   * Sums (or averages: sum ÷ N, as TF's MEAN) every rank's tensors element-wise in float32; in
+   * place unless `options.into` is given. Tensors are fused into packs of `bytesPerPack`, last
+   * tensor first. All ranks get bit-identical results; a different N or `bytesPerPack` changes
+   * the summation order, so the last bits may differ between such configurations.
    */
   async allReduce<T extends Float32Tensors>(
     tensors: T,

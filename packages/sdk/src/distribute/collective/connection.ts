@@ -229,13 +229,17 @@ export class Connection {
         // write() returned false earlier: wait for 'drain' instead of queueing more in memory.
         if (this.socket.writableNeedDrain && !this.failure) await new Promise<void>((w) => this.drainWaiters.push(w));
         if (this.failure) return;
-        this.socket.cork();
-        if (payload.byteLength === 0) this.socket.write(header, done);
-        else {
-          this.socket.write(header);
-          this.socket.write(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), done);
+        try {
+          this.socket.cork();
+          if (payload.byteLength === 0) this.socket.write(header, done);
+          else {
+            this.socket.write(header);
+            this.socket.write(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), done);
+          }
+          this.socket.uncork();
+        } catch (err) {
+          done(err as Error); // keeps the chain alive for later frames
         }
-        this.socket.uncork();
       });
     });
   }

@@ -66,6 +66,15 @@ describe('distribute/collective/frame-reader', () => {
     assert.deepEqual(log.slice(3), ['data 1 [9]', 'data 2 [10]', 'resume']);
   });
 
+  it('completes a paused empty frame (a barrier token) as soon as its receive is posted', () => {
+    const { reader, log, posted } = harness();
+    reader.push(dataFrame(0, []));
+    assert.deepEqual(log, ['pause']);
+    posted.push(0);
+    reader.retry();
+    assert.deepEqual(log, ['pause', 'data 0 []', 'resume']);
+  });
+
   it('reports garbage and stops reading', () => {
     const { reader, log } = harness();
     reader.push(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));

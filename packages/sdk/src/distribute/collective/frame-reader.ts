@@ -7,6 +7,8 @@
 import { decodeHeader, type FrameHeader, FrameKind, HEADER_BYTES, MAX_CONTROL_BYTES } from './frame';
 import { CopySink, type PayloadSink } from './payload-sink';
 
+const EMPTY = Buffer.alloc(0);
+
 /**
  * What a {@link FrameReader} reports to its owner.
  *
@@ -57,7 +59,8 @@ export class FrameReader {
   /** A receive was posted: if paused on a data frame, asks for its sink again and carries on. */
   retry(): void {
     if (!this.paused || this.stopped || !this.attach()) return;
-    const chunks = this.stash;
+    // An empty chunk first completes a paused frame that has no payload bytes (a barrier token).
+    const chunks = [EMPTY, ...this.stash];
     this.stash = [];
     this.paused = false;
     for (let i = 0; i < chunks.length; i++) {

@@ -201,8 +201,9 @@ async function dial(opts: RendezvousOptions, deadline: number, signal: AbortSign
         throw err;
       }
     } catch (err) {
-      // Refusals (mismatch, protocol) and our own deadline are final; connection errors are retried.
-      if (isTfscaleError(err) && err.code !== 'TFSCALE_E_COLLECTIVE_PEER_LOST') throw err;
+      // Refusals, our deadline and failures forwarded by the peer are final; connection errors are retried.
+      const forwarded = err instanceof CollectiveError && err.reportedBy !== undefined;
+      if (isTfscaleError(err) && (err.code !== 'TFSCALE_E_COLLECTIVE_PEER_LOST' || forwarded)) throw err;
       lastError = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     }
     await new Promise((wake) => setTimeout(wake, Math.max(0, Math.min(delay, deadline - Date.now()))));
