@@ -3,6 +3,7 @@ import { SDK_VERSION } from '../core/version';
 import { registerDevicesCommand } from './commands/devices';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerExportCommand } from './commands/export';
+import { registerLaunchCommand } from './commands/launch';
 import { registerPlannedCommands } from './commands/planned';
 import { registerPluginsCommand } from './commands/plugins';
 import { registerSetupNativeCommand } from './commands/setup-native';
@@ -20,6 +21,7 @@ export function createProgram(): Command {
     .showHelpAfterError('(run `tfscale --help` for the commands)')
     .configureHelp({ sortSubcommands: false });
   registerTrainCommand(program);
+  registerLaunchCommand(program);
   registerExportCommand(program);
   registerDoctorCommand(program);
   registerDevicesCommand(program);

@@ -1,4 +1,5 @@
 import type { Registry } from '../core/registry';
+import { CollectiveStrategy, type CollectiveStrategyOptions } from './strategies/collective-strategy';
 import { type OneDeviceOptions, OneDeviceStrategy } from './strategies/one-device';
 import type { StrategyFactory } from './strategy';
 
@@ -11,4 +12,15 @@ export function registerBuiltinStrategies(registry: Pick<Registry<StrategyFactor
   registry.register('one-device', (options) => new OneDeviceStrategy(options as OneDeviceOptions), {
     description: 'one replica on one device (cpu or gpu:N): the default',
   });
+  registry.register('mirrored', (options) => new CollectiveStrategy('mirrored', options as CollectiveStrategyOptions), {
+    description: 'synchronous replicas on one machine, one process each (tfscale launch --replicas N)',
+  });
+  registry.register(
+    'multi-worker-mirrored',
+    (options) => new CollectiveStrategy('multi-worker-mirrored', options as CollectiveStrategyOptions),
+    {
+      description:
+        'synchronous workers across hosts; cluster from TF_CONFIG, Kubernetes Indexed Job/JobSet or TFSCALE_CLUSTER',
+    },
+  );
 }

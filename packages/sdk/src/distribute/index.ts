@@ -6,6 +6,7 @@ export { registerBuiltinStrategies } from './builtin-strategies';
 export * from './cluster';
 export * from './collective';
 export { allReduceGradients, allReduceLogs, broadcastWeights, prepareDistributedFit } from './distributed-fit';
+export { CollectiveStrategy, type CollectiveStrategyOptions } from './strategies/collective-strategy';
 export { type OneDeviceOptions, OneDeviceStrategy } from './strategies/one-device';
 export {
   type BatchPlan,

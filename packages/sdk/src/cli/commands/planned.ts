@@ -14,16 +14,6 @@ interface Planned {
 // until its feature lands, rather than pretending to work.
 const PLANNED: Planned[] = [
   {
-    name: 'launch',
-    args: '<run-file>',
-    description: 'start the processes of a distributed run (one per replica, TF_CONFIG set for each)',
-    arrives: 'the distribution strategies',
-    options: [
-      ['--strategy <name>', 'mirrored, multi-worker-mirrored or parameter-server'],
-      ['--replicas <n>', 'replicas on this machine'],
-    ],
-  },
-  {
     name: 'serve',
     description: 'serve models over TensorFlow Serving REST/gRPC and KServe V2',
     arrives: 'the model server',
