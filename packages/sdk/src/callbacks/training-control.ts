@@ -25,6 +25,14 @@ export interface TrainingControl {
   readonly stopRequested: boolean;
   readonly stopReason?: string;
   readonly interrupted?: boolean;
+  /**
+   * Asks for a stop from outside the loop (a signal handler). The Trainer turns it into
+   * {@link stopTraining} at a batch boundary; in distributed runs every replica does so after the
+   * same batch, because the request travels with that batch's all-reduce.
+   */
+  requestStop?(reason: string, options?: { interrupted?: boolean }): void;
+  /** A requested stop not yet applied. */
+  readonly pendingStop?: { reason: string; interrupted: boolean };
 }
 
 /**
@@ -61,6 +69,16 @@ export class SimpleTrainingControl implements TrainingControl {
 
   get interrupted(): boolean {
     return this.#interrupted;
+  }
+
+  #pending: { reason: string; interrupted: boolean } | undefined;
+
+  requestStop(reason: string, options: { interrupted?: boolean } = {}): void {
+    this.#pending ??= { reason, interrupted: options.interrupted ?? false };
+  }
+
+  get pendingStop(): { reason: string; interrupted: boolean } | undefined {
+    return this.#pending;
   }
 
   get stopRequested(): boolean {

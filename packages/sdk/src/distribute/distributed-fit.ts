@@ -1,5 +1,6 @@
 import type { LayersModel, NamedTensorMap, Tensor } from '@tensorflow/tfjs';
 import { loadTf } from '../backend/tf';
+import type { TrainingControl } from '../callbacks/training-control';
 import type { TrainingData } from '../training/data/training-data';
 import type { FitOptions } from '../training/fit-options';
 import type { GradientHook } from '../training/train-step';
@@ -53,10 +54,19 @@ export function allReduceGradients(strategy: Strategy): GradientHook {
  * @example
  *   const reduceLogs = allReduceLogs(strategy);
  */
-export function allReduceLogs(strategy: Strategy): NonNullable<FitOptions['reduceLogs']> {
+export function allReduceLogs(strategy: Strategy, control?: TrainingControl): NonNullable<FitOptions['reduceLogs']> {
   return async (values, samples) => {
     const weighted = Float32Array.from(values, (v) => v * samples);
-    const [sum, count] = await strategy.reduce([weighted, Float32Array.of(samples)], 'sum');
+    // A stop requested on any replica (e.g. SIGTERM before preemption) rides along, so all
+    // replicas stop after this same batch and the primary's backup is at a common step.
+    const stop = Float32Array.of(control?.pendingStop ? 1 : 0);
+    const [sum, count, stops] = await strategy.reduce([weighted, Float32Array.of(samples), stop], 'sum');
+    if (control && stops[0] > 0) {
+      const pending = control.pendingStop;
+      control.stopTraining(pending?.reason ?? 'preempted (another replica was asked to stop)', {
+        interrupted: pending?.interrupted ?? true,
+      });
+    }
     const n = count[0];
     return { values: Float32Array.from(sum, (v) => (n > 0 ? v / n : 0)), samples: n };
   };
@@ -77,8 +87,11 @@ export async function prepareDistributedFit(
   model: LayersModel,
   data: TrainingData,
   options: FitOptions,
+  control?: TrainingControl,
 ): Promise<{ data: TrainingData; options: FitOptions }> {
   if (strategy.numReplicas === 1) return { data, options: { ...options, isPrimary: strategy.isPrimary } };
+  // Loaded before the views are made: every replica must know the total to agree on the steps.
+  await data.ready?.();
   const split = options.validationSplit === undefined ? undefined : data.split(options.validationSplit);
   const train = split?.train ?? data;
   const globalBatchSize = options.batchSize ?? 32;
@@ -93,7 +106,7 @@ export async function prepareDistributedFit(
       batchSize: plan.replicaBatchSizes[strategy.replicaIndex],
       globalBatchSize,
       gradientHook: allReduceGradients(strategy),
-      reduceLogs: allReduceLogs(strategy),
+      reduceLogs: allReduceLogs(strategy, control),
       isPrimary: strategy.isPrimary,
     },
   };

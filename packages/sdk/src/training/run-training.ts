@@ -118,7 +118,7 @@ export async function runTraining(
       callbacks,
       verbose: strategy.isPrimary ? verbose : 0,
     };
-    const distributed = await prepareDistributedFit(strategy, model, data, fitOptions);
+    const distributed = await prepareDistributedFit(strategy, model, data, fitOptions, control);
     const history = await container.resolve(Trainer).fit(model, distributed.data, distributed.options);
     data.dispose?.();
     validationData?.dispose?.();

@@ -48,10 +48,11 @@ export class Trainer {
     let seed = o.seed;
     let started = false;
     let restoredStates: Readonly<Record<string, unknown>> | undefined;
+    // A replica's share is not size / batchSize: shards must agree, so sources count for them.
     const steps =
       o.stepsPerEpoch ??
-      train.batchCount?.(o.batchSize) ??
-      (train.size === undefined ? undefined : Math.ceil(train.size / o.batchSize));
+      train.batchCount?.(o.batchSize, o.globalBatchSize) ??
+      (train.size === undefined || o.globalBatchSize !== undefined ? undefined : Math.ceil(train.size / o.batchSize));
     const params: TrainingParams = {
       epochs: o.epochs,
       initialEpoch: o.initialEpoch,
@@ -93,12 +94,15 @@ export class Trainer {
       const epoch = position.epoch;
       await callbacks.onEpochBegin(epoch);
       const means = new RunningMeans(step.names);
-      for await (const batch of train.batches(epoch, {
+      const epochOptions = {
         batchSize: o.batchSize,
+        globalBatchSize: o.globalBatchSize,
         shuffle: o.shuffle,
         seed,
         skip: position.step,
-      })) {
+      };
+      let cut = false;
+      for await (const batch of train.batches(epoch, epochOptions)) {
         if (steps !== undefined && position.step >= steps) {
           tf.dispose(batchTensors(batch));
           break;
@@ -118,7 +122,13 @@ export class Trainer {
         position.step++;
         position.globalStep++;
         await callbacks.onTrainBatchEnd(done, means.logs());
-        if (this.control.stopRequested) break;
+        // Distributed runs apply a requested stop inside reduceLogs, on every replica at once.
+        const pending = this.control.pendingStop;
+        if (pending && !o.reduceLogs) this.control.stopTraining(pending.reason, pending);
+        if (this.control.stopRequested) {
+          cut = steps === undefined || position.step < steps;
+          break;
+        }
       }
       epochLogs = means.logs();
       // As Keras: validation runs even when a callback stopped training during this epoch.
@@ -127,9 +137,12 @@ export class Trainer {
         for (const [k, v] of Object.entries(val)) epochLogs[`val_${k}`] = v;
       }
       epochLogs.lr = context.optimizer.getLearningRate();
-      // The position moves before onEpochEnd so a backup taken there resumes at the next epoch.
-      position.epoch++;
-      position.step = 0;
+      // The position moves before onEpochEnd so a backup taken there resumes at the next epoch;
+      // an epoch cut short by a stop stays where it was, so a resume finishes it.
+      if (!cut) {
+        position.epoch++;
+        position.step = 0;
+      }
       await callbacks.onEpochEnd(epoch, epochLogs);
     }
     await callbacks.onTrainEnd(epochLogs);

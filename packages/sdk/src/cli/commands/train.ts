@@ -63,12 +63,20 @@ export function registerTrainCommand(program: Command): void {
         verbose: flags.quiet ? 0 : undefined,
       };
       let control: TrainingControl | undefined;
-      const onSigint = () => {
-        if (!control || control.stopRequested) process.exit(130);
-        control.stopTraining('interrupted (Ctrl-C)', { interrupted: true });
-        console.error('\nStopping after this batch and saving a backup; Ctrl-C again quits at once.');
+      // Ctrl-C and SIGTERM (a preemption notice) stop after the current batch — in distributed
+      // runs after the same batch on every replica — keep a backup, and exit 130 / 143, codes
+      // TFJob's ExitCode restart policy treats as retryable. A second signal quits at once.
+      const onSignal = (signal: 'SIGINT' | 'SIGTERM') => () => {
+        if (!control || control.stopRequested || control.pendingStop) process.exit(signal === 'SIGINT' ? 130 : 143);
+        const reason = signal === 'SIGINT' ? 'interrupted (Ctrl-C)' : 'preempted (SIGTERM)';
+        if (control.requestStop) control.requestStop(reason, { interrupted: true });
+        else control.stopTraining(reason, { interrupted: true });
+        console.error(`\n${reason}: stopping after this batch and saving a backup; again quits at once.`);
       };
+      const onSigint = onSignal('SIGINT');
+      const onSigterm = onSignal('SIGTERM');
       process.on('SIGINT', onSigint);
+      process.on('SIGTERM', onSigterm);
       try {
         const result = await runTraining(await createSdkContainerWithPlugins({ cwd: path.dirname(runFile) }), run, {
           overrides,
@@ -89,10 +97,11 @@ export function registerTrainCommand(program: Command): void {
         if (result.checkpointDir) console.log(`checkpoints: ${result.checkpointDir}`);
         if (result.interrupted && result.backupDir) {
           console.log(`backup kept in ${result.backupDir}; run the same command again to continue`);
-          process.exitCode = 130;
+          process.exitCode = result.stopReason?.startsWith('preempted') ? 143 : 130;
         }
       } finally {
         process.off('SIGINT', onSigint);
+        process.off('SIGTERM', onSigterm);
       }
     });
 }

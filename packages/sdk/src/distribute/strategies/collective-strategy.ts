@@ -90,7 +90,10 @@ export class CollectiveStrategy implements Strategy {
   async teardown(): Promise<void> {
     const c = this.collective;
     this.collective = undefined;
-    await c?.close();
+    if (!c) return;
+    // A last barrier: no rank closes while a neighbour still reads its final frames.
+    if (!c.failed) await c.barrier('teardown').catch(() => undefined);
+    await c.close();
   }
 
   async reduce<A extends NumericArray>(values: readonly A[], op: ReduceOp): Promise<A[]> {
