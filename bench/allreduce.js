@@ -9,7 +9,7 @@
  * Each setup is one group of worker processes (bench/allreduce/worker.ts): per size one untimed
  * warm-up, then BENCH_RUNS timed all-reduces, each after a barrier; a run's time is its slowest
  * rank's; the table shows medians. Writes the "allreduce" section of bench/out/allreduce.json and
- * prints a markdown table (BENCHMARKS.md is edited by hand from it).
+ * prints a markdown table; `node bench/report.js` renders that section into BENCHMARKS.md.
  *
  *   npm run build && node bench/allreduce.js
  *

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /*
- * tfscale benchmark entry (`npm run bench` builds, then runs this file).
+ * MLP training-throughput benchmark (the first of the benches `npm run bench` runs, see bench/all.js).
  *
  * MLP training throughput (784 -> 256 relu -> 10 softmax, Adam 1e-3, categorical cross-entropy,
  * batch 128, synthetic data) for tfjs on the native TensorFlow backend (tfjs's own model.fit and
@@ -9,8 +9,11 @@
  *
  * Every run is its own child process; runs of the different setups are interleaved round-robin
  * (table order in even rounds, reversed in odd ones, so neither of two neighbours always goes
- * first) so that slow drifts in machine load hit all of them alike. Writes bench/out/mlp.json and
- * BENCHMARKS.md at the repository root.
+ * first) so that slow drifts in machine load hit all of them alike. Writes bench/out/mlp.json, which
+ * also holds this bench's section of BENCHMARKS.md as markdown (its `markdown` field);
+ * bench/report.js assembles BENCHMARKS.md from it and the other benches' results.
+ *
+ *   npm run build && node bench/run.js && node bench/report.js
  *
  * Environment:
  *   BENCH_RUNS       runs per setup (default: 7 for model.fit and Trainer, 5 for the other fast
@@ -29,7 +32,6 @@ const ROOT = path.resolve(__dirname, '..');
 const OUT_DIR = path.join(__dirname, 'out');
 const NODE_WORKER = path.join(__dirname, 'dist', 'mlp', 'worker.js');
 const KERAS_WORKER = path.join(__dirname, 'mlp', 'keras_mlp.py');
-const REPORT = path.join(ROOT, 'BENCHMARKS.md');
 
 const BATCH = 128;
 const SEED = 1234;
@@ -341,8 +343,8 @@ function acceptance(fit, trainer, peer) {
 }
 
 /** The optional 1-thread rows against the default-thread ones. */
-function threadNote(fit, trainer, fit1, trainer1) {
-  const threads = childEnv()[THREAD_VARS[0]];
+function threadNote(ctx, fit, trainer, fit1, trainer1) {
+  const threads = ctx.threads[THREAD_VARS[0]];
   const vsDefault = (one, dflt) =>
     `${fmtInt(one.median)} samples/s (${fmtPct(one.median / dflt.median - 1)} vs ${threads} threads, faster in ` +
     `${pairedWins(one, dflt).wins} of ${pairedWins(one, dflt).n} pairs${overlaps(one, dflt) ? ', ranges overlap' : ', ranges apart'})`;
@@ -367,12 +369,12 @@ function threadNote(fit, trainer, fit1, trainer1) {
     text +=
       ' Why one thread wins here (likely, not profiled): the ops of this model are too small to gain from being ' +
       'split across cores, hand-offs between pool threads cost time, and on a shared ' +
-      `${CORES}-core VM a second TensorFlow thread mostly competes with the other processes.`;
+      `${ctx.cores}-core VM a second TensorFlow thread mostly competes with the other processes.`;
   }
   return text;
 }
 
-function interpretation(byId) {
+function interpretation(byId, ctx) {
   const peer = byId['keras-fit'];
   const fit = byId['tfjs-node-fit'];
   const trainer = byId['tfscale-trainer'];
@@ -414,6 +416,7 @@ function interpretation(byId) {
   if (ok(fit1) || ok(trainer1)) {
     paras.push(
       threadNote(
+        ctx,
         ok(fit) ? fit : undefined,
         ok(trainer) ? trainer : undefined,
         ok(fit1) && fit1,
@@ -455,30 +458,35 @@ function interpretation(byId) {
   }
 
   paras.push(
-    `Caveats: this is one small MLP on a ${CORES}-core shared VM whose load varies; the min–max ranges show ` +
+    `Caveats: this is one small MLP on a ${ctx.cores}-core shared VM whose load varies; the min–max ranges show ` +
       'that noise, and differences smaller than the ranges should not be read as real. Larger models, where ' +
       'arithmetic dominates per-op overhead, were not measured and may rank differently.',
   );
   return paras;
 }
 
-function writeMarkdown(report) {
-  const { machine, rows, date, totalSeconds } = report;
+/**
+ * This bench's section of BENCHMARKS.md (from `## MLP training throughput` on), rendered from the
+ * report alone (machine, thread settings and results as recorded), so it can be re-rendered from
+ * an older bench/out/mlp.json.
+ */
+function renderSection(report) {
+  const { machine, rows, date, totalSeconds, config } = report;
+  const ctx = { cores: machine.cores, threads: config.threads };
+  const warmupSteps = config.warmupSteps;
   const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
   const peer = byId['keras-fit'];
   const nodeSide = rows.find((r) => r.backend === 'tensorflow' && !r.peer && r.status === 'measured');
   const anyNode = rows.find((r) => !r.peer && r.status === 'measured');
   const wasm = byId['tfjs-wasm-fit'];
   const pyv = peer?.versions;
-  const threads = THREAD_VARS.map((n) => `\`${n}=${childEnv()[n]}\``).join(', ');
+  const threads = THREAD_VARS.map((n) => `\`${n}=${ctx.threads[n]}\``).join(', ');
 
   const md = [
-    '# Benchmarks',
-    '',
-    `_Written by bench/run.js (\`npm run bench\`) on ${date}. Whole bench: ${totalSeconds.toFixed(0)} s. ` +
-      'Machine-readable results: `bench/out/mlp.json` (not committed)._',
-    '',
     '## MLP training throughput',
+    '',
+    `_Measured by \`node bench/run.js\` on ${date}; whole run ${totalSeconds.toFixed(0)} s; raw results: ` +
+      '`bench/out/mlp.json` (not committed)._',
     '',
     'Model 784 → 256 (ReLU) → 10 (softmax), Adam (lr 1e-3), categorical cross-entropy, batch 128, ' +
       'synthetic float32 data (uniform [0, 1) inputs, random one-hot labels, seeded).',
@@ -489,7 +497,7 @@ function writeMarkdown(report) {
     `- Load average (1/5/15 min) at start: ${machine.loadAvgStart.map((v) => v.toFixed(2)).join(' / ')}; ` +
       `at end: ${machine.loadAvgEnd.map((v) => v.toFixed(2)).join(' / ')}; 1-min load before each run: ` +
       `${Math.min(...machine.load1BeforeRuns).toFixed(2)}–${Math.max(...machine.load1BeforeRuns).toFixed(2)} ` +
-      `(includes the bench's own previous run; values well above ${CORES} mean other processes competed for the cores)`,
+      `(includes the bench's own previous run; values well above ${ctx.cores} mean other processes competed for the cores)`,
     `- Node ${machine.node}; tfjs ${anyNode?.versions?.tfjs ?? 'unknown'}` +
       (nodeSide
         ? `; tfjs-node ${nodeSide.versions?.['tfjs-node'] ?? 'unknown'} on native TensorFlow ` +
@@ -510,7 +518,7 @@ function writeMarkdown(report) {
       'interleaved round-robin (table order in even rounds, reversed in odd ones) so load drift on the machine ' +
       'hits all setups alike; runs of two setups from the same round are the "run pairs" compared below.',
     '- Data is created as tensors in the backend (tfjs) or as `tf.constant` (Keras) before timing; ' +
-      `then ${WARMUP_STEPS} warm-up steps (a \`fit\` or \`Trainer.fit\` on the first ${WARMUP_STEPS} batches) ` +
+      `then ${warmupSteps} warm-up steps (a \`fit\` or \`Trainer.fit\` on the first ${warmupSteps} batches) ` +
       'run untimed; then a fixed number of samples, always whole batches, is trained on and timed ' +
       `(${fmtInt(EPOCH)} = one MNIST-sized epoch rounded up to 469 batches for native/Keras; fewer for the ` +
       'slow backends). The timed span ends after the final weights are readable.',
@@ -518,7 +526,7 @@ function writeMarkdown(report) {
       "Trainer rows: the SDK's `Trainer` (resolved from `createRunContainer(createRootContainer(...))`, silent " +
       'logger) runs `trainer.fit(model, fromTensors(x, y), { epochs: 1, batchSize: 128, shuffle: true, seed })` ' +
       'on the same compiled model as `model.fit` (same optimizer and loss), on the same tfjs engine and native backend.',
-    `- Threads: every child gets ${threads} (${CORES} = the core count = TensorFlow's own default)` +
+    `- Threads: every child gets ${threads} (${ctx.cores} = the core count = TensorFlow's own default)` +
       (rows.some((r) => r.id.endsWith('-1t'))
         ? ', except the rows marked "1 TF thread (extra)", which get `TF_NUM_INTRAOP_THREADS=1`, `TF_NUM_INTEROP_THREADS=1` (`BENCH_THREADS=1`)'
         : '') +
@@ -531,7 +539,7 @@ function writeMarkdown(report) {
     '',
     '### What the numbers mean',
     '',
-    ...interpretation(byId).flatMap((p) => [p, '']),
+    ...interpretation(byId, ctx).flatMap((p) => [p, '']),
   ];
   const failures = rows.filter((r) => r.errors.length);
   if (failures.length) {
@@ -539,7 +547,7 @@ function writeMarkdown(report) {
     for (const r of failures) for (const e of r.errors) md.push(`- ${r.label}: ${e}`);
     md.push('');
   }
-  fs.writeFileSync(REPORT, `${md.join('\n').trimEnd()}\n`);
+  return `${md.join('\n').trimEnd()}\n`;
 }
 
 async function main() {
@@ -615,9 +623,10 @@ async function main() {
     },
     rows,
   };
+  /** This bench's section of BENCHMARKS.md; bench/report.js puts it in place. */
+  report.markdown = renderSection(report);
   fs.mkdirSync(OUT_DIR, { recursive: true });
   fs.writeFileSync(path.join(OUT_DIR, 'mlp.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeMarkdown(report);
 
   console.log('');
   console.log(
@@ -629,10 +638,16 @@ async function main() {
     ),
   );
   console.log('');
-  console.log(`Total ${totalSeconds.toFixed(0)} s. Wrote ${path.relative(ROOT, REPORT)} and bench/out/mlp.json`);
+  console.log(
+    `Total ${totalSeconds.toFixed(0)} s. Wrote bench/out/mlp.json (\`node bench/report.js\` updates BENCHMARKS.md).`,
+  );
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+module.exports = { renderSection };
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -62,10 +62,10 @@ describe('tfscale CLI', function () {
   });
 
   it('a subcommand that has not landed fails with a coded error and a hint, not a stack', () => {
-    const r = tfscale(['serve', '--model_base_path', '/tmp/none']);
+    const r = tfscale(['deploy', '--model_base_path', '/tmp/none']);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /^TFSCALE_E_NOT_IMPLEMENTED: `tfscale serve` is not available/);
-    assert.match(r.stderr, /HINT: it arrives with the model server/);
+    assert.match(r.stderr, /^TFSCALE_E_NOT_IMPLEMENTED: `tfscale deploy` is not available/);
+    assert.match(r.stderr, /HINT: it arrives with the deployers/);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 

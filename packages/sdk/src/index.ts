@@ -96,5 +96,7 @@ export * from './formats';
 // io
 export * from './io';
 export { createSdkContainer, createSdkContainerWithPlugins } from './sdk-container';
+// serving
+export * from './serving';
 // training
 export * from './training';

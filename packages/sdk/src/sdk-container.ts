@@ -12,6 +12,7 @@ import {
 import { inspectPlugins } from './diagnostics/plugin-report';
 import { registerBuiltinStrategies } from './distribute/builtin-strategies';
 import { registerBuiltinExporters } from './export/builtin-exporters';
+import { registerBuiltinRuntimes, servingRuntimeRegistry } from './serving/runtimes/runtime-registry';
 
 /**
  * A root container with the SDK's first-party entries registered (backends, callbacks, exporters,
@@ -26,6 +27,7 @@ export function createSdkContainer(options: RootContainerOptions = {}): Dependen
   registerBuiltinCallbacks(container.resolve(CallbackRegistryToken));
   registerBuiltinExporters(container.resolve(ExporterRegistryToken));
   registerBuiltinStrategies(container.resolve(StrategyRegistryToken));
+  registerBuiltinRuntimes(servingRuntimeRegistry(container), container.resolve(LoggerToken));
   return container;
 }
 

@@ -6,6 +6,7 @@ import { registerExportCommand } from './commands/export';
 import { registerLaunchCommand } from './commands/launch';
 import { registerPlannedCommands } from './commands/planned';
 import { registerPluginsCommand } from './commands/plugins';
+import { registerServeCommand } from './commands/serve';
 import { registerSetupNativeCommand } from './commands/setup-native';
 import { registerTrainCommand } from './commands/train';
 
@@ -23,6 +24,7 @@ export function createProgram(): Command {
   registerTrainCommand(program);
   registerLaunchCommand(program);
   registerExportCommand(program);
+  registerServeCommand(program);
   registerDoctorCommand(program);
   registerDevicesCommand(program);
   registerPluginsCommand(program);

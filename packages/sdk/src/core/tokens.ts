@@ -9,6 +9,7 @@ import type { CallbackFactory } from '../callbacks/callback';
 import type { DeployerFactory } from '../deploy/deployer';
 import type { StrategyFactory } from '../distribute/strategy';
 import type { ExporterFactory } from '../export/exporter';
+import type { ServingRuntime } from '../serving/types';
 import type { Logger } from './logger';
 import type { PluginMeta } from './plugin';
 import type { Registry } from './registry';
@@ -79,6 +80,18 @@ export const DeployerRegistryToken = createToken<Registry<DeployerFactory>>('Dep
  * ```
  */
 export const BackendRegistryToken = createToken<Registry<Backend>>('BackendRegistry');
+
+/**
+ * Registry of model server runtimes (`savedmodel`, `tfjs`, `onnx`, …), which claim model version
+ * folders by content. Runtimes are cheap descriptors (loading happens in `load()`), so the
+ * registry holds them directly.
+ *
+ * @example
+ * ```ts
+ * container.resolve(ServingRuntimeRegistryToken).register('onnx', new OnnxRuntime());
+ * ```
+ */
+export const ServingRuntimeRegistryToken = createToken<Registry<ServingRuntime>>('ServingRuntimeRegistry');
 
 /**
  * Registry of loaded plugins' metadata, filled by `loadPlugins` (lets `dependsOn` see plugins

@@ -1,4 +1,5 @@
 import type { Registry } from '../core/registry';
+import { type ParameterServerOptions, ParameterServerStrategy } from './parameter-server/parameter-server-strategy';
 import { CollectiveStrategy, type CollectiveStrategyOptions } from './strategies/collective-strategy';
 import { type OneDeviceOptions, OneDeviceStrategy } from './strategies/one-device';
 import type { StrategyFactory } from './strategy';
@@ -23,4 +24,7 @@ export function registerBuiltinStrategies(registry: Pick<Registry<StrategyFactor
         'synchronous workers across hosts; cluster from TF_CONFIG, Kubernetes Indexed Job/JobSet or TFSCALE_CLUSTER',
     },
   );
+  registry.register('parameter-server', (options) => new ParameterServerStrategy(options as ParameterServerOptions), {
+    description: 'asynchronous: chief coordinates, ps tasks hold the variables, workers compute gradients (TF_CONFIG)',
+  });
 }

@@ -3,10 +3,14 @@
  * and how gradients are reduced. Kept backend-free: values are plain typed arrays, so this file
  * never loads tfjs. Spawning processes is a separate `Launcher`.
  */
+import type { LayersModel } from '@tensorflow/tfjs';
+import type { TrainingControl } from '../callbacks/training-control';
 import { invalidValue } from '../core/errors';
 import type { FactoryContext } from '../core/factory-context';
 import type { Logger } from '../core/logger';
 import { createToken } from '../core/tokens';
+import type { TrainingData } from '../training/data/training-data';
+import type { FitOptions } from '../training/fit-options';
 
 /**
  * How {@link Strategy.reduce} combines replicas' values.
@@ -65,6 +69,19 @@ export interface BatchPlan {
 }
 
 /**
+ * What {@link Strategy.prepareFit} hands the Trainer: the data and options this process trains with.
+ *
+ * @example
+ * ```ts
+ * const prepared: PreparedFit = { data: train.shard(2, 0), options: { ...options, batchSize: 32 } };
+ * ```
+ */
+export interface PreparedFit {
+  readonly data: TrainingData;
+  readonly options: FitOptions;
+}
+
+/**
  * A distribution strategy. Lifecycle: factory → `setup` → `plan`/`reduce`/`broadcast`/`barrier`
  * any number of times → `teardown` (idempotent). Replica-dependent members are valid after
  * `setup`.
@@ -96,6 +113,17 @@ export interface Strategy {
   /** Resolves once every replica reached the barrier of the same name. */
   barrier(name?: string): Promise<void>;
   plan(globalBatchSize: number): BatchPlan;
+  /**
+   * Optional: this process's part of the run's `fit`, instead of the default synchronous data
+   * parallelism (`prepareDistributedFit`). `'served'`: the process did its part without a
+   * Trainer of its own (a parameter server, a worker that only computes gradients).
+   */
+  prepareFit?(
+    model: LayersModel,
+    data: TrainingData,
+    options: FitOptions,
+    control?: TrainingControl,
+  ): Promise<PreparedFit | 'served'>;
 }
 
 /**

@@ -4,9 +4,23 @@
  * ends ask. Protocol code (REST, gRPC, KServe) and runtime code (SavedModel, TF.js, ONNX) meet
  * only here, so either side can be replaced by a plugin.
  */
+import type { EventEmitter } from 'node:events';
 
 /** TensorFlow dtype names as the wire protocols use them (`DT_FLOAT` ↔ 'float32', …). */
-export type ServingDType = 'float32' | 'float64' | 'float16' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'bool' | 'string';
+export type ServingDType =
+  | 'float32'
+  | 'float64'
+  | 'float16'
+  | 'int8'
+  | 'int16'
+  | 'int32'
+  | 'int64'
+  | 'uint8'
+  | 'uint16'
+  | 'uint32'
+  | 'uint64'
+  | 'bool'
+  | 'string';
 
 /**
  * A tensor between a protocol front end and a runtime. Numbers live in a typed array of the dtype
@@ -18,7 +32,18 @@ export interface ServingTensor {
   dtype: ServingDType;
   /** Concrete dimensions (no -1). */
   shape: number[];
-  data: Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Uint8Array | Uint16Array | Uint32Array | BigUint64Array | Uint8Array[];
+  data:
+    | Float32Array
+    | Float64Array
+    | Int8Array
+    | Int16Array
+    | Int32Array
+    | BigInt64Array
+    | Uint8Array
+    | Uint16Array
+    | Uint32Array
+    | BigUint64Array
+    | Uint8Array[];
 }
 
 /** One input or output of a signature; -1 marks an unknown dimension, `shape` undefined an unknown rank. */
@@ -50,7 +75,11 @@ export interface Servable {
   readonly runtime: string;
   readonly signatures: Readonly<Record<string, SignatureSpec>>;
   /** Runs `signature` on named inputs; resolves to named outputs (all outputs unless `outputFilter`). */
-  predict(signature: string, inputs: Record<string, ServingTensor>, outputFilter?: string[]): Promise<Record<string, ServingTensor>>;
+  predict(
+    signature: string,
+    inputs: Record<string, ServingTensor>,
+    outputFilter?: string[],
+  ): Promise<Record<string, ServingTensor>>;
   /** Releases native memory; called once the version is unloaded and idle. */
   dispose(): Promise<void> | void;
 }
@@ -132,10 +161,58 @@ export interface ModelManager {
   modelNames(): string[];
   /**
    * The servable for a request, pinned until `release()` so an unload waits for in-flight calls.
-   * Throws ServingError: NOT_FOUND (unknown model/version, TF Serving's message), INVALID_ARGUMENT
-   * (unknown label; both version and label), UNAVAILABLE (no version loaded yet).
+   * Throws ServingError: NOT_FOUND (unknown model/version, and, as in TF Serving, a model with no
+   * version loaded yet: "Servable not found for request: Latest(m)"), INVALID_ARGUMENT (unknown
+   * label; both version and label).
    */
   acquire(model: string, selector: VersionSelector): { version: number; servable: Servable; release(): void };
   /** Every known version of `model` (unloaded ones stay as END), or the selected one. */
   status(model: string, selector?: VersionSelector): ModelVersionStatus[];
+  /** Version state changes and warmups, for metrics and logs (absent on managers that have none). */
+  readonly events?: EventEmitter<ModelManagerEvents>;
+}
+
+/**
+ * One version changing state. `loadMillis`/`warmupMillis` come with the end of a load (AVAILABLE,
+ * or END with an error); `error` with a failed load.
+ * @example
+ *   manager.events?.on('version', (e: ModelVersionEvent) => log(`${e.model}/${e.version} ${e.state}`));
+ */
+export interface ModelVersionEvent {
+  model: string;
+  version: number;
+  state: ModelVersionState;
+  previous?: ModelVersionState;
+  error?: { code: ServingErrorCode; message: string };
+  runtime?: string;
+  loadMillis?: number;
+  warmupMillis?: number;
+}
+
+/**
+ * A finished warmup of a version, before it takes traffic: `source` is `file` for
+ * `assets.extra/tf_serving_warmup_requests`, `synthetic` for the zero-input requests.
+ * @example
+ *   manager.events?.on('warmup', (e: WarmupEvent) => console.log(e.model, e.version, e.requests));
+ */
+export interface WarmupEvent {
+  model: string;
+  version: number;
+  source: 'file' | 'synthetic' | 'none';
+  requests: number;
+  millis: number;
+  /** Synthetic requests that failed (never fatal): `signature: message`. */
+  warnings: string[];
+}
+
+/**
+ * Events of a model manager: `version` (state changes), `warmup`, and `warning` (a poll that could
+ * not list a base path, a version directory ignored, …).
+ * @example
+ *   const events: EventEmitter<ModelManagerEvents> = manager.events;
+ */
+export interface ModelManagerEvents {
+  version: [ModelVersionEvent];
+  warmup: [WarmupEvent];
+  warning: [{ model: string; message: string }];
 }

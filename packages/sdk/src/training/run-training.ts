@@ -6,7 +6,7 @@ import { NativeBackend } from '../backend/native-backend';
 import { selectBackend } from '../backend/select-backend';
 import { BackupAndRestore } from '../callbacks/backup-and-restore';
 import type { Callback } from '../callbacks/callback';
-import type { History } from '../callbacks/history';
+import { History } from '../callbacks/history';
 import { ModelCheckpoint } from '../callbacks/model-checkpoint';
 import { ProgressBar } from '../callbacks/progress-bar';
 import { TensorBoard } from '../callbacks/tensorboard';
@@ -118,8 +118,14 @@ export async function runTraining(
       callbacks,
       verbose: strategy.isPrimary ? verbose : 0,
     };
-    const distributed = await prepareDistributedFit(strategy, model, data, fitOptions, control);
-    const history = await container.resolve(Trainer).fit(model, distributed.data, distributed.options);
+    const distributed = strategy.prepareFit
+      ? await strategy.prepareFit(model, data, fitOptions, control)
+      : await prepareDistributedFit(strategy, model, data, fitOptions, control);
+    // 'served': this process did its part without a Trainer (a parameter-server worker or ps).
+    const history =
+      distributed === 'served'
+        ? new History()
+        : await container.resolve(Trainer).fit(model, distributed.data, distributed.options);
     data.dispose?.();
     validationData?.dispose?.();
     return {

@@ -14,19 +14,6 @@ interface Planned {
 // until its feature lands, rather than pretending to work.
 const PLANNED: Planned[] = [
   {
-    name: 'serve',
-    description: 'serve models over TensorFlow Serving REST/gRPC and KServe V2',
-    arrives: 'the model server',
-    options: [
-      ['--model_name <name>', 'name of the model in the API', 'default'],
-      ['--model_base_path <path>', 'folder holding numbered version folders'],
-      ['--model_config_file <file>', 'text-proto model_config_list'],
-      ['--rest_api_port <port>', 'REST port', '8501'],
-      ['--port <port>', 'gRPC port', '8500'],
-      ['--host <host>', 'address to bind', '127.0.0.1'],
-    ],
-  },
-  {
     name: 'deploy',
     description: 'deploy an exported model (local, tf-serving-docker, kubernetes, browser)',
     arrives: 'the deployers',
@@ -45,7 +32,7 @@ const PLANNED: Planned[] = [
 ];
 
 /**
- * Declares the subcommands later features fill: train, launch, export, serve, deploy, pipeline.
+ * Declares the subcommands later features fill: deploy, pipeline.
  * @example
  *   registerPlannedCommands(program);
  */

@@ -64,12 +64,26 @@ export class RpcChannel {
     return this.failure;
   }
 
-  /** Sends a request; resolves to the reply, rejects with the peer's error or the loss error. */
-  request(head: MessageHead, arrays: readonly Float32Array[] = []): Promise<Message> {
+  /**
+   * Sends a request; resolves to the reply, rejects with the peer's error or the loss error. A
+   * peer that does not answer within `timeoutMs` counts as lost (a host that died silently
+   * sends no reset).
+   */
+  request(head: MessageHead, arrays: readonly Float32Array[] = [], timeoutMs?: number): Promise<Message> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => this.fail(this.lostError(`no reply to '${head.t}' within ${timeoutMs} ms`)), timeoutMs);
+      const settle =
+        <T>(f: (v: T) => void) =>
+        (v: T) => {
+          clearTimeout(timer);
+          f(v);
+        };
+      this.pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
       this.write({ ...head, id }, arrays);
     });
   }

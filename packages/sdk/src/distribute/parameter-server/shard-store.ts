@@ -84,7 +84,9 @@ export class ShardStore {
   apply(gradients: readonly Float32Array[]): void {
     const { tf } = this;
     if (gradients.length !== this.variables.length) {
-      throw psMismatch(`ps:${this.psIndex} holds ${this.variables.length} variables but received ${gradients.length} gradients.`);
+      throw psMismatch(
+        `ps:${this.psIndex} holds ${this.variables.length} variables but received ${gradients.length} gradients.`,
+      );
     }
     tf.tidy(() => {
       const named = Object.fromEntries(

@@ -51,6 +51,8 @@ export function placeVariables(
  */
 export function shardIndices(placement: readonly number[], numPs: number): number[][] {
   const shards = Array.from({ length: numPs }, (): number[] => []);
-  placement.forEach((ps, i) => shards[ps].push(i));
+  placement.forEach((ps, i) => {
+    shards[ps].push(i);
+  });
   return shards;
 }

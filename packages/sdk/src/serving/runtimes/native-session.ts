@@ -1,0 +1,135 @@
+/**
+ * One TensorFlow session on a SavedModel, opened through tfjs-node's addon (the TF C API's
+ * `TF_LoadSessionFromSavedModel`, as TF Serving does), serving every signature of that meta graph.
+ *
+ * Why not `tf.node.loadSavedModel` (the SDK's `loadSavedModel`): it first maps every signature's
+ * dtypes to tfjs dtypes and throws on the first it lacks (DT_DOUBLE, DT_HALF, …), so one float64
+ * signature makes the whole model unloadable; it feeds int64 from int32 tensors (values beyond 2^31
+ * would be wrong); it cannot read uint8 outputs; it warns on every int64 output. The addon itself
+ * carries all of these (see native-tensors.ts).
+ */
+import { NativeBackend } from '../../backend/native-backend';
+import { packageDir } from '../../backend/native-status';
+import { loadTf } from '../../backend/tf';
+import { ServingError, type ServingTensor } from '../types';
+import { fromNative, type NativeBinding, toNative } from './native-tensors';
+
+let cached: NativeBinding | undefined;
+
+/**
+ * tfjs-node's binding, loading the addon on first use without changing the active tfjs backend.
+ * Throws FAILED_PRECONDITION naming the reason and the fix when the native backend is missing.
+ * @example
+ *   const binding = await nativeBinding();
+ */
+export async function nativeBinding(): Promise<NativeBinding> {
+  if (cached) return cached;
+  const tf = loadTf();
+  const engine = tf.engine() as unknown as { backendName: string | null };
+  const previous = engine.backendName;
+  if (previous !== 'tensorflow') {
+    const native = new NativeBackend(false);
+    const availability = await native.probe();
+    if (!availability.available) {
+      throw new ServingError(
+        'FAILED_PRECONDITION',
+        `Serving a SavedModel needs the native TensorFlow backend (@tensorflow/tfjs-node), which is unavailable: ` +
+          `${availability.reason}. HINT: ${availability.fix ?? 'npx tfscale setup-native'}`,
+      );
+    }
+    process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+    require(packageDir('@tensorflow/tfjs-node') ?? '@tensorflow/tfjs-node');
+    // Requiring tfjs-node makes it the active backend; TF.js models keep the one the host chose.
+    if (previous && tf.engine().backendName !== previous) await tf.setBackend(previous);
+  }
+  const backend = tf.findBackend('tensorflow') as unknown as { binding?: NativeBinding } | null;
+  if (!backend?.binding) {
+    throw new ServingError('FAILED_PRECONDITION', 'The native TensorFlow backend registered no binding.');
+  }
+  cached = backend.binding;
+  return cached;
+}
+
+/**
+ * A feed or fetch of {@link NativeSession.run}: graph tensor name (`x:0`) and, for feeds, the tensor.
+ * @example
+ *   const feed: NativeFeed = { name: 'serving_default_x:0', tensor };
+ */
+export interface NativeFeed {
+  name: string;
+  tensor: ServingTensor;
+}
+
+/**
+ * A loaded SavedModel meta graph. `run` is synchronous inside TensorFlow; calls never overlap
+ * because JavaScript runs one at a time.
+ * @example
+ *   const session = await NativeSession.open('models/half/1', ['serve']);
+ *   const [y] = session.run([{ name: 'x:0', tensor }], [{ name: 'y:0', key: 'y' }]);
+ *   session.close();
+ */
+export class NativeSession {
+  #open = true;
+
+  private constructor(
+    private readonly binding: NativeBinding,
+    private readonly id: number,
+  ) {}
+
+  /** Loads the meta graph whose tag set is `tags` (restoring variables, running init ops). */
+  static async open(dir: string, tags: readonly string[]): Promise<NativeSession> {
+    const binding = await nativeBinding();
+    try {
+      return new NativeSession(binding, binding.loadSavedModel(dir, tags.join(',')));
+    } catch (err) {
+      throw new ServingError('INTERNAL', `TensorFlow could not load the SavedModel in ${dir}: ${errorText(err)}`);
+    }
+  }
+
+  /** Feeds `feeds`, fetches `fetches` (by graph name); errors are INVALID_ARGUMENT with TF's text. */
+  run(feeds: readonly NativeFeed[], fetches: ReadonlyArray<{ name: string; key: string }>): ServingTensor[] {
+    if (!this.#open) throw new ServingError('UNAVAILABLE', 'The servable was unloaded.');
+    const b = this.binding;
+    const created: number[] = [];
+    try {
+      const ids = feeds.map((f) => {
+        const { id, temps } = toNative(b, f.tensor);
+        created.push(id, ...temps);
+        return id;
+      });
+      const infos = b.runSavedModel(
+        this.id,
+        ids,
+        feeds.map((f) => f.name).join(','),
+        fetches.map((f) => f.name).join(','),
+      );
+      const out: ServingTensor[] = [];
+      for (const [i, info] of infos.entries()) {
+        try {
+          out.push(fromNative(b, info, fetches[i]!.key));
+        } catch (err) {
+          for (const rest of infos.slice(i + 1)) b.deleteTensor(rest.id);
+          throw err;
+        }
+      }
+      return out;
+    } catch (err) {
+      if (err instanceof ServingError) throw err;
+      // The addon throws TF's status message without its code; bad inputs are by far the usual cause.
+      throw new ServingError('INVALID_ARGUMENT', errorText(err));
+    } finally {
+      for (const id of created) b.deleteTensor(id);
+    }
+  }
+
+  /** Frees the session; later runs throw UNAVAILABLE. */
+  close(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.binding.deleteSavedModel(this.id);
+  }
+}
+
+function errorText(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).trim();
+}
