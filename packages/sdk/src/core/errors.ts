@@ -51,6 +51,7 @@ export const ERROR_CATALOGUE = {
   TFSCALE_E_PS_LOST: 'A parameter server (ps task) was lost',
   TFSCALE_E_PS_MISMATCH: 'Parameter-server tasks disagree on the model or protocol',
   TFSCALE_E_PS_NO_WORKERS: 'No parameter-server worker left to run steps',
+  TFSCALE_E_PS_TASK_FAILED: 'A parameter-server task failed',
   TFSCALE_E_REGISTRY_DUPLICATE: 'Duplicate registry name',
   TFSCALE_E_REGISTRY_UNKNOWN: 'Unknown registry name',
   TFSCALE_E_SCHEME_CONFLICT: 'URL scheme claimed twice',

@@ -77,7 +77,8 @@ export function psMismatch(summary: string): TfscaleError {
  */
 export function errorToWire(err: unknown): { code: string; summary: string; hint?: string } {
   if (isTfscaleError(err)) return { code: err.code, summary: err.summary, ...(err.hint ? { hint: err.hint } : {}) };
-  return { code: 'TFSCALE_E_PS_COORDINATOR_LOST', summary: `A task failed: ${String(err)}.` };
+  const text = err instanceof Error ? err.message : String(err);
+  return { code: 'TFSCALE_E_PS_TASK_FAILED', summary: `A task failed: ${text.replace(/\.$/, '')}.` };
 }
 
 /**
