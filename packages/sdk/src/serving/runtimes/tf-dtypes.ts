@@ -2,7 +2,11 @@
  * TensorFlow's DataType enum (types.proto numbers) against the serving dtypes, with the names TF
  * prints (`DT_DOUBLE`, `double`) so refusals read like TensorFlow's own errors.
  */
+import { allocate, elementCount } from '../rest/dtypes';
 import type { ServingDType, ServingTensor } from '../types';
+
+// Element counts and zeroed buffers are the REST layer's helpers; runtimes share them.
+export { elementCount };
 
 interface DTypeInfo {
   readonly code: number;
@@ -84,47 +88,12 @@ const OTHER_DT_NAMES: Record<number, string> = {
 };
 
 /**
- * Number of elements of a shape (1 for a scalar).
- * @example
- *   elementCount([2, 3]); // 6
- */
-export function elementCount(shape: readonly number[]): number {
-  return shape.reduce((n, d) => n * d, 1);
-}
-
-/**
  * A zero-filled tensor of `dtype` and `shape` (empty strings for string tensors).
  * @example
  *   zeroTensor('float32', [1, 3]); // { dtype: 'float32', shape: [1, 3], data: Float32Array(3) }
  */
 export function zeroTensor(dtype: ServingDType, shape: number[]): ServingTensor {
   const n = elementCount(shape);
-  const data: ServingTensor['data'] = (() => {
-    switch (dtype) {
-      case 'float32':
-        return new Float32Array(n);
-      case 'float64':
-        return new Float64Array(n);
-      case 'int8':
-        return new Int8Array(n);
-      case 'int16':
-        return new Int16Array(n);
-      case 'int32':
-        return new Int32Array(n);
-      case 'int64':
-        return new BigInt64Array(n);
-      case 'uint16':
-      case 'float16':
-        return new Uint16Array(n);
-      case 'uint32':
-        return new Uint32Array(n);
-      case 'uint64':
-        return new BigUint64Array(n);
-      case 'string':
-        return Array.from({ length: n }, () => new Uint8Array(0));
-      default:
-        return new Uint8Array(n);
-    }
-  })();
+  const data = dtype === 'string' ? Array.from({ length: n }, () => new Uint8Array(0)) : allocate(dtype, n);
   return { dtype, shape, data };
 }
