@@ -16,10 +16,12 @@ import {
 } from '@tfscale/sdk';
 import { randomizeWeights, sampleInputs, seeded, ZOO } from './support/model-zoo';
 import { writeNpy } from './support/npy';
+import { interopPython } from './support/python';
 
 const run = promisify(execFile);
 const repo = path.resolve(__dirname, '..', '..');
-const python = process.env.TFSCALE_PYTHON ?? path.join(repo, '.venv', 'bin', 'python');
+// Set in before() from interopPython(); the suite skips (never in CI) when there is none.
+let python = '';
 const script = path.join(repo, 'test', 'interop', 'savedmodel_check.py');
 // Max |error| relative to the output's largest magnitude (float32 kernels may sum in other orders).
 const TOLERANCE = 1e-5;
@@ -67,11 +69,12 @@ describe('SavedModel export loaded by TensorFlow 2.21 (interop)', function () {
   };
 
   before(async function () {
-    if (!fs.existsSync(python)) {
-      if (process.env.CI === 'true') throw new Error(`CI: no Python at ${python} (.ci/run creates .venv)`);
-      console.log(`    skipped: no Python venv at ${python}; create .venv with tensorflow-cpu, or set TFSCALE_PYTHON`);
-      this.skip();
+    const found = interopPython();
+    if (!found.path) {
+      console.log(`    skipped: ${found.reason}`);
+      return this.skip();
     }
+    python = found.path;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfscale-savedmodel-interop-'));
     const manifest = [];
     for (const [i, entry] of ZOO.entries()) {

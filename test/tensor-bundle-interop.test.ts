@@ -10,9 +10,11 @@ import {
   readTensorBundle,
   writeTensorBundle,
 } from '@tfscale/sdk';
+import { interopPython } from './support/python';
 
 const repo = path.resolve(__dirname, '..', '..');
-const python = process.env.TFSCALE_PYTHON ?? path.join(repo, '.venv', 'bin', 'python');
+// Set in before() from interopPython(); the suite skips (never in CI) when there is none.
+let python = '';
 const script = path.join(repo, 'test', 'interop', 'tensor_bundle.py');
 
 /** A tensor as tensor_bundle.py reports it: little-endian bytes (or each string's bytes) in hex. */
@@ -96,11 +98,12 @@ describe('TensorBundle checkpoints read and written by TensorFlow 2.21 (interop)
   const at = (...parts: string[]) => path.join(dir, ...parts);
 
   before(async function () {
-    if (!fs.existsSync(python)) {
-      if (process.env.CI === 'true') throw new Error(`CI: no Python at ${python} (.ci/run creates .venv)`);
-      console.log(`    skipped: no Python venv at ${python}; create .venv with tensorflow-cpu, or set TFSCALE_PYTHON`);
-      this.skip();
+    const found = interopPython();
+    if (!found.path) {
+      console.log(`    skipped: ${found.reason}`);
+      return this.skip();
     }
+    python = found.path;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfscale-bundle-interop-'));
     fs.writeFileSync(at('spec.json'), JSON.stringify(bigSpec().map((t) => ({ name: t.name, ...toJson(t) }))));
     runPython(['write', dir, at('spec.json')]);

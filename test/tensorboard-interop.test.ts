@@ -13,9 +13,11 @@ import {
   TensorBoard,
   type TrainingPosition,
 } from '@tfscale/sdk';
+import { interopPython } from './support/python';
 
 const repo = path.resolve(__dirname, '..', '..');
-const python = process.env.TFSCALE_PYTHON ?? path.join(repo, '.venv', 'bin', 'python');
+// Set in before() from interopPython(); the suite skips (never in CI) when there is none.
+let python = '';
 const script = path.join(repo, 'test', 'interop', 'read_tfevents.py');
 
 type Row = [number, ...unknown[]];
@@ -110,13 +112,12 @@ describe('TensorBoard logs read by TensorBoard 2.21 and TensorFlow 2.21 (interop
   let dir: string;
 
   before(async function () {
-    if (!fs.existsSync(python)) {
-      if (process.env.CI === 'true') throw new Error(`CI: no Python at ${python} (.ci/run creates .venv)`);
-      console.log(
-        `    skipped: no Python venv at ${python}; create .venv with tensorflow-cpu and tensorboard, or set TFSCALE_PYTHON`,
-      );
-      this.skip();
+    const found = interopPython();
+    if (!found.path) {
+      console.log(`    skipped: ${found.reason}`);
+      return this.skip();
     }
+    python = found.path;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfscale-tb-interop-'));
     model = await writeLogs(dir);
     const values = path.join(dir, 'kernel.json');
