@@ -35,6 +35,8 @@ export const ERROR_CATALOGUE = {
   TFSCALE_E_CONFIG_NOT_FOUND: 'Run file not found',
   TFSCALE_E_CONFIG_SYNTAX: 'Run file is not valid JSON',
   TFSCALE_E_CONFIG_UNSUPPORTED_FILE: 'Run file type cannot be loaded',
+  TFSCALE_E_DEPLOY_START_FAILED: 'Deployment did not start (the server exited or never became ready)',
+  TFSCALE_E_DEPLOY_TARGET_UNREACHABLE: 'Deployment target not reachable (no container engine or cluster)',
   TFSCALE_E_EXPORT_UNSUPPORTED_LAYER: 'Layer, activation or option not supported by an export format',
   TFSCALE_E_INVALID_VALUE: 'Invalid value',
   TFSCALE_E_NOT_IMPLEMENTED: 'Not implemented yet',

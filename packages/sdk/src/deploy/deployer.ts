@@ -59,6 +59,10 @@ export interface Deployment {
   readonly url?: string;
   /** gRPC `host:port`, when the target serves gRPC. */
   readonly grpcAddress?: string;
+  /** A shell command that stops it from anywhere (`docker stop tfscale-mnist`), for CLIs to print. */
+  readonly stopCommand?: string;
+  /** Extra lines for the user (files written, how to open or apply them), for CLIs to print. */
+  readonly notes?: readonly string[];
   status(): Promise<DeploymentStatus>;
   stop(): Promise<void>;
 }
