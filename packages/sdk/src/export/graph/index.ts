@@ -15,6 +15,16 @@ export {
   tensorProto,
 } from './attrs';
 export {
+  type ConstValue,
+  decodeConstTensor,
+  FrozenGraph,
+  type FrozenGraphOptions,
+  type FrozenNode,
+  NodeAttrs,
+  parseTensorName,
+  type TensorName,
+} from './frozen-graph';
+export {
   GRAPH_DEF_PRODUCER,
   GraphBuilder,
   type GraphDefMessage,
