@@ -131,7 +131,7 @@ describe('batcher: TF Serving dynamic batching', () => {
     );
   });
 
-  it('refuses with UNAVAILABLE and TF’s message when max_enqueued_batches batches already wait', async () => {
+  it('refuses with RESOURCE_EXHAUSTED (429) and TF’s message when max_enqueued_batches batches already wait', async () => {
     const servable = new GatedServable();
     const batcher = new Batcher({ maxBatchSize: 2, maxEnqueuedBatches: 1, numBatchThreads: 1 });
     servable.holdNext = true;
@@ -140,7 +140,7 @@ describe('batcher: TF Serving dynamic batching', () => {
     await started;
     const waiting = batcher.wrap(request(servable, 2, 1), direct);
     const error = await rejection(batcher.wrap(request(servable, 1, 2), direct));
-    assert.equal(error.code, 'UNAVAILABLE');
+    assert.equal(error.code, 'RESOURCE_EXHAUSTED');
     assert.equal(
       error.message,
       'The batch scheduling queue to which this task was submitted is full; currently 1 batches enqueued and max_enqueued_batches is 1',

@@ -7,7 +7,8 @@
  * - an open batch runs when full, when its first request has waited `batchTimeoutMicros`, or at
  *   shutdown; at most `numBatchThreads` batches run at once, shared by all queues;
  * - when the open batch is full and `maxEnqueuedBatches` batches already wait, the request fails
- *   with UNAVAILABLE and TF's message (REST 503), as TF's scheduler does;
+ *   with TF's message as RESOURCE_EXHAUSTED (REST 429, so clients back off and retry; TF Serving
+ *   says UNAVAILABLE, which load balancers read as "this replica is down");
  * - a batch is padded to the next `allowedBatchSizes` entry with copies of a real row, run as one
  *   `servable.predict`, and its outputs are sliced back per request (padding dropped);
  * - requests whose non-batch dims differ from the open batch start a new batch (TF would fail
@@ -123,7 +124,7 @@ export class Batcher {
         if (queue.batches.length >= o.maxEnqueuedBatches) {
           this.stats.rejected++;
           throw new ServingError(
-            'UNAVAILABLE',
+            'RESOURCE_EXHAUSTED',
             `The batch scheduling queue to which this task was submitted is full; currently ${queue.batches.length} batches enqueued and max_enqueued_batches is ${o.maxEnqueuedBatches}`,
           );
         }
