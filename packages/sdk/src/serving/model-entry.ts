@@ -10,7 +10,7 @@ import type { ValidModelConfig } from './model-config-validate';
 import { VersionSlot } from './model-version-slot';
 import { aspiredVersions, nextVersionAction, scanVersions, type VersionSnapshot } from './model-versions';
 import { warmUpServable } from './model-warmup';
-import { selectRuntime } from './runtimes/runtime-registry';
+import { loadFastest } from './runtimes/runtime-choice';
 import {
   type ModelVersionEvent,
   type ModelVersionState,
@@ -151,9 +151,9 @@ export class ModelEntry {
     let warmupMillis: number | undefined;
     try {
       const platform = this.config.platform === 'tensorflow' ? this.host.forcedRuntime : this.config.platform;
-      const runtime = await selectRuntime(this.host.runtimes(), slot.dir, platform);
-      slot.runtime = runtime.name;
-      const servable = await runtime.load(slot.dir);
+      const choice = await loadFastest(this.host.runtimes(), slot.dir, platform);
+      slot.runtime = choice.runtime;
+      const servable = choice.servable;
       if (this.host.warmup) {
         const w0 = now();
         try {
@@ -168,6 +168,7 @@ export class ModelEntry {
       slot.servable = servable;
       this.#setState(slot, 'AVAILABLE', {
         loadMillis: now() - start,
+        ...(choice.trials.length > 0 ? { runtimeTrials: choice.trials } : {}),
         ...(warmupMillis === undefined ? {} : { warmupMillis }),
       });
     } catch (err) {

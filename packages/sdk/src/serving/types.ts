@@ -185,6 +185,8 @@ export interface ModelVersionEvent {
   previous?: ModelVersionState;
   error?: { code: ServingErrorCode; message: string };
   runtime?: string;
+  /** When several runtimes could load the version: µs per batch-1 probe call of each. */
+  runtimeTrials?: ReadonlyArray<{ runtime: string; micros?: number; error?: string }>;
   loadMillis?: number;
   warmupMillis?: number;
 }

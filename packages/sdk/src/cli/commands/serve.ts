@@ -10,7 +10,7 @@ import { readModelConfigFile, singleModelConfig } from '../../serving/model-conf
 import { type RunningModelServer, startModelServer } from '../../serving/model-server';
 import { readMonitoringConfig } from '../../serving/prometheus-config';
 import { servingRuntimeRegistry } from '../../serving/runtimes/runtime-registry';
-import type { SignatureSpec } from '../../serving/types';
+import type { ModelVersionEvent, SignatureSpec } from '../../serving/types';
 
 interface ServeFlags {
   model_name: string;
@@ -36,6 +36,12 @@ function int(name: string, value: string, min: number, max = Number.MAX_SAFE_INT
   return n;
 }
 
+function seconds(name: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw invalidValue(name, value, 'a number of seconds (0 polls once)');
+  return n;
+}
+
 /** TF Serving's bool flags: bare, or `=true/false/1/0`. */
 function bool(name: string, value: string | boolean | undefined): boolean {
   if (value === undefined || typeof value === 'boolean') return value ?? false;
@@ -57,6 +63,22 @@ function exampleBody(sig: SignatureSpec | undefined): string {
   return JSON.stringify({ instances: [instance] });
 }
 
+/** One line per version that comes or goes after startup (TF Serving logs these too). */
+function logVersion(e: ModelVersionEvent): void {
+  if (e.state === 'AVAILABLE') {
+    const trials = e.runtimeTrials
+      ?.map(
+        (t) => `${t.runtime} ${t.micros === undefined ? (t.error ? 'failed' : 'n/a') : `${Math.round(t.micros)} µs`}`,
+      )
+      .join(', ');
+    const took = e.loadMillis === undefined ? '' : `, loaded in ${Math.round(e.loadMillis)} ms`;
+    console.log(
+      `model ${e.model}: version ${e.version} AVAILABLE on the ${e.runtime} runtime${took}${trials ? ` (probe: ${trials})` : ''}`,
+    );
+  } else if (e.state === 'END' && e.previous === 'UNLOADING')
+    console.log(`model ${e.model}: version ${e.version} unloaded`);
+}
+
 function printReady(server: RunningModelServer, flags: ServeFlags): void {
   if (server.rest) {
     const base = `http://${server.rest.host.includes(':') ? `[${server.rest.host}]` : server.rest.host}:${server.rest.port}`;
@@ -67,6 +89,7 @@ function printReady(server: RunningModelServer, flags: ServeFlags): void {
       try {
         const lease = server.manager.acquire(model, {});
         sig = lease.servable.signatures.serving_default;
+        console.log(`model ${model}: version ${lease.version} AVAILABLE on the ${lease.servable.runtime} runtime`);
         lease.release();
       } catch {
         // no version yet: a generic example
@@ -144,7 +167,7 @@ export function registerServeCommand(program: Command): void {
         config,
         runtimes: servingRuntimeRegistry(container),
         runtime: flags.runtime,
-        fileSystemPollWaitSeconds: Number(flags.file_system_poll_wait_seconds),
+        fileSystemPollWaitSeconds: seconds('file_system_poll_wait_seconds', flags.file_system_poll_wait_seconds),
         host: flags.host,
         restApiPort: restPort,
         grpcPort,
@@ -158,6 +181,7 @@ export function registerServeCommand(program: Command): void {
         logger: new ConsoleLogger('warn', '[tfscale serve]'),
       });
       printReady(server, flags);
+      server.manager.events?.on('version', logVersion);
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => () => {
           console.log(`${signal}: finishing in-flight requests, then exiting`);
