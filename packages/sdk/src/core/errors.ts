@@ -38,6 +38,7 @@ export const ERROR_CATALOGUE = {
   TFSCALE_E_DEPLOY_START_FAILED: 'Deployment did not start (the server exited or never became ready)',
   TFSCALE_E_DEPLOY_TARGET_UNREACHABLE: 'Deployment target not reachable (no container engine or cluster)',
   TFSCALE_E_EXPORT_UNSUPPORTED_LAYER: 'Layer, activation or option not supported by an export format',
+  TFSCALE_E_IMPORT_UNSUPPORTED_LAYER: 'Layer, activation or option of a loaded model that tfscale cannot rebuild',
   TFSCALE_E_INVALID_VALUE: 'Invalid value',
   TFSCALE_E_NOT_IMPLEMENTED: 'Not implemented yet',
   TFSCALE_E_PLUGIN_DEPENDENCY_CYCLE: 'Plugin dependency cycle',
