@@ -2,7 +2,8 @@
  * Quickstart (`npm start`): trains the run in `tfscale.json` — a small classifier on the committed
  * handwritten-digits data — on the fastest backend here, with TensorBoard logs, a checkpoint per
  * epoch and a backup that survives a crash, exports the trained model (SavedModel and TF.js) under
- * a TF Serving version folder, and prints Keras-style metrics and where everything is.
+ * a TF Serving version folder, prints Keras-style metrics and where everything is, then serves the
+ * model (TF Serving REST + gRPC) with a curl line to try, until Ctrl-C. `SERVE=0` stops after export.
  */
 import * as path from 'node:path';
 import {
@@ -13,13 +14,14 @@ import {
   runTraining,
   type TrainResult,
 } from '@tfscale/sdk';
+import { serveQuickstart } from './serve';
 
 const RUN_FILE = path.resolve(__dirname, '../../quickstart/tfscale.json');
 
 /** Trains and exports; resolves to what {@link runTraining} returned and the export folder. */
 export async function main(
   epochs = process.env.EPOCHS ? Number(process.env.EPOCHS) : undefined,
-): Promise<TrainResult & { exported: string[] }> {
+): Promise<TrainResult & { exported: string[]; base: string }> {
   const run = await loadRunFile(RUN_FILE);
   const outputDir = path.resolve(path.dirname(RUN_FILE), run.outputDir);
   const container = createSdkContainer();
@@ -45,12 +47,39 @@ export async function main(
   const { version, results } = await exportModel(container, result.model, { formats, base });
   for (const r of results) console.log(`exported ${r.format.padEnd(10)} ${r.path}`);
   console.log(`model version ${version} in ${base}`);
-  return { ...result, exported: results.map((r) => r.path) };
+  return { ...result, exported: results.map((r) => r.path), base };
+}
+
+/** Serves the export until SIGINT/SIGTERM, then drains in-flight requests and exits 0. */
+async function serve(base: string): Promise<void> {
+  const port = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+  const { server, curl, label } = await serveQuickstart(base, 'digits', {
+    rest: port(process.env.REST_PORT),
+    grpc: port(process.env.GRPC_PORT),
+  });
+  console.log(
+    `\nServing digits (TF Serving API): REST http://127.0.0.1:${server.rest!.port}, gRPC 127.0.0.1:${server.grpcPort}`,
+  );
+  console.log(`Ask it about the first digit in the data set (a ${label}); the answer is 10 class probabilities:`);
+  console.log(`  ${curl}`);
+  console.log('Ctrl-C stops the server.');
+  await new Promise<void>((resolve) => {
+    const stop = () => void server.close().then(resolve, resolve);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  console.log('server stopped');
 }
 
 if (require.main === module) {
-  main().catch((err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exitCode = 1;
-  });
+  main()
+    .then((result) => (process.env.SERVE === '0' ? undefined : serve(result.base)))
+    .then(
+      // Native TF threads may outlive the session; the work is done.
+      () => process.exit(process.exitCode ?? 0),
+      (err) => {
+        console.error(err instanceof Error ? err.message : err);
+        process.exit(1);
+      },
+    );
 }
