@@ -1,0 +1,312 @@
+// tfscale_graph: TensorFlow graphs from JavaScript through the C API, for the compiled train
+// step: import a GraphDef, add symbolic gradients (TF's C++ gradient registry), and run a
+// session many times with feeds, fetches and targets. Plain N-API (no extra npm dependency).
+#include <node_api.h>
+#include <tensorflow/c/c_api.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+#define CHECK_NAPI(call)                                                   \
+  do {                                                                     \
+    if ((call) != napi_ok) {                                               \
+      napi_throw_error(env, nullptr, "tfscale_graph: N-API call failed");  \
+      return nullptr;                                                      \
+    }                                                                      \
+  } while (0)
+
+napi_value ThrowTf(napi_env env, TF_Status* status, const char* what) {
+  std::string msg = std::string(what) + ": " + TF_Message(status);
+  napi_throw_error(env, "TFSCALE_E_COMPILED_STEP", msg.c_str());
+  return nullptr;
+}
+
+std::string GetString(napi_env env, napi_value v) {
+  size_t len = 0;
+  napi_get_value_string_utf8(env, v, nullptr, 0, &len);
+  std::string s(len, '\0');
+  napi_get_value_string_utf8(env, v, &s[0], len + 1, &len);
+  return s;
+}
+
+std::vector<std::string> GetStrings(napi_env env, napi_value arr) {
+  uint32_t n = 0;
+  napi_get_array_length(env, arr, &n);
+  std::vector<std::string> out;
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value e;
+    napi_get_element(env, arr, i, &e);
+    out.push_back(GetString(env, e));
+  }
+  return out;
+}
+
+// "node:index" (index defaults to 0) -> TF_Output; oper is null when the node is unknown.
+TF_Output ParseOutput(TF_Graph* graph, const std::string& name) {
+  size_t colon = name.rfind(':');
+  std::string node = colon == std::string::npos ? name : name.substr(0, colon);
+  int index = colon == std::string::npos ? 0 : std::stoi(name.substr(colon + 1));
+  return TF_Output{TF_GraphOperationByName(graph, node.c_str()), index};
+}
+
+bool ImportGraph(TF_Graph* graph, const void* data, size_t len, TF_Status* status) {
+  TF_Buffer* def = TF_NewBufferFromString(data, len);
+  TF_ImportGraphDefOptions* opts = TF_NewImportGraphDefOptions();
+  TF_GraphImportGraphDef(graph, def, opts, status);
+  TF_DeleteImportGraphDefOptions(opts);
+  TF_DeleteBuffer(def);
+  return TF_GetCode(status) == TF_OK;
+}
+
+// differentiate(graphDef: Buffer, ys: string[], xs: string[], prefix: string)
+//   -> { graphDef: Buffer, grads: string[] }: d(sum ys)/d(xs), added to the graph by TF.
+napi_value Differentiate(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value args[4];
+  CHECK_NAPI(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  void* data = nullptr;
+  size_t len = 0;
+  CHECK_NAPI(napi_get_buffer_info(env, args[0], &data, &len));
+  std::vector<std::string> ys = GetStrings(env, args[1]);
+  std::vector<std::string> xs = GetStrings(env, args[2]);
+  std::string prefix = GetString(env, args[3]);
+
+  TF_Status* status = TF_NewStatus();
+  TF_Graph* graph = TF_NewGraph();
+  napi_value result = nullptr;
+  if (!ImportGraph(graph, data, len, status)) {
+    result = ThrowTf(env, status, "importing the training graph");
+  } else {
+    std::vector<TF_Output> y, x, dx(xs.size());
+    std::string missing;
+    for (auto& n : ys) (y.push_back(ParseOutput(graph, n)), missing = y.back().oper ? missing : n);
+    for (auto& n : xs) (x.push_back(ParseOutput(graph, n)), missing = x.back().oper ? missing : n);
+    if (!missing.empty()) {
+      napi_throw_error(env, "TFSCALE_E_COMPILED_STEP", ("no tensor named " + missing).c_str());
+    } else {
+      TF_AddGradientsWithPrefix(graph, prefix.c_str(), y.data(), (int)y.size(), x.data(), (int)x.size(),
+                                nullptr, status, dx.data());
+      if (TF_GetCode(status) != TF_OK) {
+        result = ThrowTf(env, status, "adding gradients");
+      } else {
+        TF_Buffer* out = TF_NewBuffer();
+        TF_GraphToGraphDef(graph, out, status);
+        if (TF_GetCode(status) != TF_OK) {
+          result = ThrowTf(env, status, "serializing the graph");
+        } else {
+          napi_value buf, grads, obj;
+          napi_create_buffer_copy(env, out->length, out->data, nullptr, &buf);
+          napi_create_array_with_length(env, dx.size(), &grads);
+          for (size_t i = 0; i < dx.size(); i++) {
+            napi_value s;
+            std::string name = dx[i].oper ? std::string(TF_OperationName(dx[i].oper)) + ":" + std::to_string(dx[i].index)
+                                          : std::string();
+            napi_create_string_utf8(env, name.c_str(), name.size(), &s);
+            napi_set_element(env, grads, i, s);
+          }
+          napi_create_object(env, &obj);
+          napi_set_named_property(env, obj, "graphDef", buf);
+          napi_set_named_property(env, obj, "grads", grads);
+          result = obj;
+        }
+        TF_DeleteBuffer(out);
+      }
+    }
+  }
+  TF_DeleteGraph(graph);
+  TF_DeleteStatus(status);
+  return result;
+}
+
+struct SessionBox {
+  TF_Graph* graph = nullptr;
+  TF_Session* session = nullptr;
+};
+
+void FinalizeSession(napi_env, void* data, void*) {
+  auto* box = static_cast<SessionBox*>(data);
+  TF_Status* status = TF_NewStatus();
+  if (box->session) {
+    TF_CloseSession(box->session, status);
+    TF_DeleteSession(box->session, status);
+  }
+  if (box->graph) TF_DeleteGraph(box->graph);
+  TF_DeleteStatus(status);
+  delete box;
+}
+
+// openSession(graphDef: Buffer, config: Buffer /* serialized ConfigProto */) -> handle
+napi_value OpenSession(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value args[2];
+  CHECK_NAPI(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  void* data = nullptr;
+  size_t len = 0;
+  CHECK_NAPI(napi_get_buffer_info(env, args[0], &data, &len));
+  void* cfg = nullptr;
+  size_t cfgLen = 0;
+  CHECK_NAPI(napi_get_buffer_info(env, args[1], &cfg, &cfgLen));
+  auto* box = new SessionBox();
+  box->graph = TF_NewGraph();
+  TF_Status* status = TF_NewStatus();
+  napi_value result = nullptr;
+  if (!ImportGraph(box->graph, data, len, status)) {
+    result = ThrowTf(env, status, "importing the graph");
+  } else {
+    TF_SessionOptions* opts = TF_NewSessionOptions();
+    TF_SetConfig(opts, cfg, cfgLen, status);
+    if (TF_GetCode(status) == TF_OK) box->session = TF_NewSession(box->graph, opts, status);
+    TF_DeleteSessionOptions(opts);
+    if (TF_GetCode(status) != TF_OK) result = ThrowTf(env, status, "creating the session");
+  }
+  TF_DeleteStatus(status);
+  if (result == nullptr && box->session) {
+    napi_value ext;
+    napi_create_external(env, box, FinalizeSession, nullptr, &ext);
+    return ext;
+  }
+  FinalizeSession(env, box, nullptr);
+  return result;
+}
+
+size_t DtypeSize(TF_DataType t) {
+  switch (t) {
+    case TF_FLOAT: case TF_INT32: return 4;
+    case TF_INT64: case TF_DOUBLE: return 8;
+    case TF_BOOL: case TF_UINT8: return 1;
+    default: return 0;
+  }
+}
+
+// run(session, feedNames: string[], feedDtypes: number[], feedShapes: number[][], feedData: TypedArray[],
+//     fetchNames: string[], targetNames: string[]) -> { dtype, shape, data: ArrayBuffer }[]
+napi_value Run(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value args[7];
+  CHECK_NAPI(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  SessionBox* box = nullptr;
+  CHECK_NAPI(napi_get_value_external(env, args[0], reinterpret_cast<void**>(&box)));
+  std::vector<std::string> feedNames = GetStrings(env, args[1]);
+  std::vector<std::string> fetchNames = GetStrings(env, args[5]);
+  std::vector<std::string> targetNames = GetStrings(env, args[6]);
+
+  std::vector<TF_Output> feeds, fetches;
+  std::vector<TF_Tensor*> feedValues;
+  std::vector<TF_Operation*> targets;
+  std::string error;
+  for (size_t i = 0; i < feedNames.size() && error.empty(); i++) {
+    TF_Output o = ParseOutput(box->graph, feedNames[i]);
+    if (!o.oper) { error = "no tensor named " + feedNames[i]; break; }
+    napi_value dt, shp, dat;
+    napi_get_element(env, args[2], i, &dt);
+    napi_get_element(env, args[3], i, &shp);
+    napi_get_element(env, args[4], i, &dat);
+    int32_t dtype = 0;
+    napi_get_value_int32(env, dt, &dtype);
+    uint32_t rank = 0;
+    napi_get_array_length(env, shp, &rank);
+    std::vector<int64_t> dims(rank);
+    int64_t count = 1;
+    for (uint32_t d = 0; d < rank; d++) {
+      napi_value v;
+      napi_get_element(env, shp, d, &v);
+      napi_get_value_int64(env, v, &dims[d]);
+      count *= dims[d];
+    }
+    napi_typedarray_type ta;
+    size_t length = 0, offset = 0;
+    void* bytes = nullptr;
+    napi_value ab;
+    if (napi_get_typedarray_info(env, dat, &ta, &length, &bytes, &ab, &offset) != napi_ok) {
+      error = "feed " + feedNames[i] + " is not a typed array";
+      break;
+    }
+    size_t nbytes = DtypeSize((TF_DataType)dtype) * count;
+    TF_Tensor* t = TF_AllocateTensor((TF_DataType)dtype, dims.data(), (int)rank, nbytes);
+    size_t have = length * (ta == napi_float64_array || ta == napi_bigint64_array ? 8
+                            : ta == napi_float32_array || ta == napi_int32_array || ta == napi_uint32_array ? 4
+                            : ta == napi_int16_array || ta == napi_uint16_array ? 2 : 1);
+    if (have != nbytes || nbytes == 0) {
+      TF_DeleteTensor(t);
+      error = "feed " + feedNames[i] + " has " + std::to_string(have) + " bytes, its shape and dtype need " +
+              std::to_string(nbytes);
+      break;
+    }
+    std::memcpy(TF_TensorData(t), bytes, nbytes);
+    feeds.push_back(o);
+    feedValues.push_back(t);
+  }
+  for (auto& n : fetchNames) {
+    if (!error.empty()) break;
+    TF_Output o = ParseOutput(box->graph, n);
+    if (!o.oper) error = "no tensor named " + n;
+    fetches.push_back(o);
+  }
+  for (auto& n : targetNames) {
+    if (!error.empty()) break;
+    TF_Operation* op = TF_GraphOperationByName(box->graph, n.c_str());
+    if (!op) error = "no operation named " + n;
+    targets.push_back(op);
+  }
+  if (!error.empty()) {
+    for (auto* t : feedValues) TF_DeleteTensor(t);
+    napi_throw_error(env, "TFSCALE_E_COMPILED_STEP", error.c_str());
+    return nullptr;
+  }
+  std::vector<TF_Tensor*> outputs(fetches.size(), nullptr);
+  TF_Status* status = TF_NewStatus();
+  TF_SessionRun(box->session, nullptr, feeds.data(), feedValues.data(), (int)feeds.size(), fetches.data(),
+                outputs.data(), (int)fetches.size(), targets.data(), (int)targets.size(), nullptr, status);
+  for (auto* t : feedValues) TF_DeleteTensor(t);
+  if (TF_GetCode(status) != TF_OK) {
+    napi_value r = ThrowTf(env, status, "running the step");
+    TF_DeleteStatus(status);
+    return r;
+  }
+  TF_DeleteStatus(status);
+  napi_value list;
+  napi_create_array_with_length(env, outputs.size(), &list);
+  for (size_t i = 0; i < outputs.size(); i++) {
+    TF_Tensor* t = outputs[i];
+    napi_value obj, dtype, shape, ab;
+    napi_create_object(env, &obj);
+    napi_create_int32(env, TF_TensorType(t), &dtype);
+    int rank = TF_NumDims(t);
+    napi_create_array_with_length(env, rank, &shape);
+    for (int d = 0; d < rank; d++) {
+      napi_value v;
+      napi_create_int64(env, TF_Dim(t, d), &v);
+      napi_set_element(env, shape, d, v);
+    }
+    size_t nbytes = TF_TensorByteSize(t);
+    void* dst = nullptr;
+    napi_create_arraybuffer(env, nbytes, &dst, &ab);
+    if (nbytes) std::memcpy(dst, TF_TensorData(t), nbytes);
+    napi_set_named_property(env, obj, "dtype", dtype);
+    napi_set_named_property(env, obj, "shape", shape);
+    napi_set_named_property(env, obj, "data", ab);
+    napi_set_element(env, list, i, obj);
+    TF_DeleteTensor(t);
+  }
+  return list;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"differentiate", nullptr, Differentiate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"openSession", nullptr, OpenSession, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"run", nullptr, Run, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, 3, props);
+  napi_value version;
+  napi_create_string_utf8(env, TF_Version(), NAPI_AUTO_LENGTH, &version);
+  napi_set_named_property(env, exports, "tensorflowVersion", version);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)
