@@ -62,10 +62,10 @@ describe('tfscale CLI', function () {
   });
 
   it('a subcommand that has not landed fails with a coded error and a hint, not a stack', () => {
-    const r = tfscale(['deploy', '--model_base_path', '/tmp/none']);
+    const r = tfscale(['pipeline', 'run', '/tmp/none.json']);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /^TFSCALE_E_NOT_IMPLEMENTED: `tfscale deploy` is not available/);
-    assert.match(r.stderr, /HINT: it arrives with the deployers/);
+    assert.match(r.stderr, /^TFSCALE_E_NOT_IMPLEMENTED: `tfscale pipeline` is not available/);
+    assert.match(r.stderr, /HINT: it arrives with the pipeline components/);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 

@@ -73,16 +73,8 @@ export {
   type TfscalePlugin,
   validatePlugin,
 } from './core';
-// deploy (contract)
-export {
-  type Deployer,
-  type DeployerFactory,
-  DeployerToken,
-  type Deployment,
-  type DeploymentState,
-  type DeploymentStatus,
-  type DeploySpec,
-} from './deploy/deployer';
+// deploy
+export * from './deploy';
 // devices
 export * from './devices';
 // diagnostics

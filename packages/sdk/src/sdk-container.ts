@@ -5,10 +5,12 @@ import { createRootContainer, type RootContainerOptions } from './core/container
 import {
   BackendRegistryToken,
   CallbackRegistryToken,
+  DeployerRegistryToken,
   ExporterRegistryToken,
   LoggerToken,
   StrategyRegistryToken,
 } from './core/tokens';
+import { registerBuiltinDeployers } from './deploy/local-deployer';
 import { inspectPlugins } from './diagnostics/plugin-report';
 import { registerBuiltinStrategies } from './distribute/builtin-strategies';
 import { registerBuiltinExporters } from './export/builtin-exporters';
@@ -16,7 +18,7 @@ import { registerBuiltinRuntimes, servingRuntimeRegistry } from './serving/runti
 
 /**
  * A root container with the SDK's first-party entries registered (backends, callbacks, exporters,
- * strategies; deployers as they land). Plugins are loaded separately, explicitly.
+ * strategies, deployers). Plugins are loaded separately, explicitly.
  * @example
  *   const container = createSdkContainer();
  *   const { tf } = await selectBackend(container.resolve(BackendRegistryToken));
@@ -27,6 +29,7 @@ export function createSdkContainer(options: RootContainerOptions = {}): Dependen
   registerBuiltinCallbacks(container.resolve(CallbackRegistryToken));
   registerBuiltinExporters(container.resolve(ExporterRegistryToken));
   registerBuiltinStrategies(container.resolve(StrategyRegistryToken));
+  registerBuiltinDeployers(container.resolve(DeployerRegistryToken));
   registerBuiltinRuntimes(servingRuntimeRegistry(container), container.resolve(LoggerToken));
   return container;
 }

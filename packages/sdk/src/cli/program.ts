@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { SDK_VERSION } from '../core/version';
+import { registerDeployCommand } from './commands/deploy';
 import { registerDevicesCommand } from './commands/devices';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerExportCommand } from './commands/export';
@@ -25,6 +26,7 @@ export function createProgram(): Command {
   registerLaunchCommand(program);
   registerExportCommand(program);
   registerServeCommand(program);
+  registerDeployCommand(program);
   registerDoctorCommand(program);
   registerDevicesCommand(program);
   registerPluginsCommand(program);

@@ -14,15 +14,6 @@ interface Planned {
 // until its feature lands, rather than pretending to work.
 const PLANNED: Planned[] = [
   {
-    name: 'deploy',
-    description: 'deploy an exported model (local, tf-serving-docker, kubernetes, browser)',
-    arrives: 'the deployers',
-    options: [
-      ['--target <name>', 'deployer to use', 'local'],
-      ['--model_base_path <path>', 'exported model folder'],
-    ],
-  },
-  {
     name: 'pipeline',
     args: '<action> <file>',
     description: 'run or compile a TFX-style pipeline (ExampleGen … Pusher)',
@@ -32,7 +23,7 @@ const PLANNED: Planned[] = [
 ];
 
 /**
- * Declares the subcommands later features fill: deploy, pipeline.
+ * Declares the subcommands later features fill: pipeline.
  * @example
  *   registerPlannedCommands(program);
  */
