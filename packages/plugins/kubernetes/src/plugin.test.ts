@@ -1,14 +1,22 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createRootContainer, discoverPlugins, importPlugin, loadPlugins, PluginRegistryToken } from '@tfscale/sdk';
+import {
+  createRootContainer,
+  DeployerRegistryToken,
+  discoverPlugins,
+  importPlugin,
+  loadPlugins,
+  PluginRegistryToken,
+} from '@tfscale/sdk';
+import { conformanceContext } from '@tfscale/sdk/testing';
 import defaultExport, * as entry from './index';
 import { PLUGIN_VERSION } from './plugin';
 
 const packageDir = path.resolve(__dirname, '..');
 
 describe('plugin-kubernetes/plugin', () => {
-  it('loads through the SDK plugin contract and registers nothing yet', async () => {
+  it('loads through the SDK plugin contract and registers the kubernetes deployer', async () => {
     const root = createRootContainer();
     const { loaded } = await loadPlugins([defaultExport], root);
     assert.deepEqual(
@@ -16,6 +24,8 @@ describe('plugin-kubernetes/plugin', () => {
       ['@tfscale/plugin-kubernetes'],
     );
     assert.ok(root.resolve(PluginRegistryToken).has('@tfscale/plugin-kubernetes'));
+    const deployer = await root.resolve(DeployerRegistryToken).get('kubernetes')({}, conformanceContext());
+    assert.equal(deployer.target, 'kubernetes');
   });
 
   it('is discovered from package.json "tfscale.plugin" and its version matches', async () => {

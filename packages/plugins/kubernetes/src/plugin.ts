@@ -1,13 +1,13 @@
 /**
- * The plugin object. Training manifests have no SDK registry yet, so `register` adds nothing:
- * the generators are plain exports of this package. Deployers (Deployment + Service, KServe
- * InferenceService for serving) will register into the deployer registry when the deployers
- * issue lands.
+ * The plugin object: registers the `kubernetes` deployer (serving manifests for tfscale's
+ * server, TensorFlow Serving or KServe). Training manifests have no SDK registry, so their
+ * generators are plain exports of this package.
  */
 import type { PluginFactory, TfscalePlugin } from '@tfscale/sdk';
+import { kubernetesDeployerFactory } from './kubernetes-deployer';
+import { PLUGIN_VERSION } from './plugin-version';
 
-/** Kept equal to package.json's version (a test checks). */
-export const PLUGIN_VERSION = '0.1.0';
+export { PLUGIN_VERSION };
 
 /**
  * The plugin factory the SDK's discovery loads (`"tfscale": { "plugin": "dist/index.js" }`).
@@ -22,9 +22,10 @@ export const kubernetesPlugin: PluginFactory = (): TfscalePlugin => ({
     name: '@tfscale/plugin-kubernetes',
     version: PLUGIN_VERSION,
     sdk: '^0.1.0',
-    description: 'Kubernetes manifests: Kubeflow TFJob and Indexed Job training (deployers to come).',
+    description:
+      'Kubernetes: serving (Deployment + Service, TF Serving, KServe) and TFJob / Indexed Job training manifests.',
   },
-  register() {
-    // Nothing to register yet: see the file comment.
+  register(_container, ctx) {
+    ctx.registries.deployer.register('kubernetes', kubernetesDeployerFactory);
   },
 });

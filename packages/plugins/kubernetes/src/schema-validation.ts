@@ -5,7 +5,9 @@
  * required fields; what they cannot say (a Job's pods must not use `Always`, a Service must match
  * the Job's pods) is in the rule files beside this one.
  */
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Job } from 'kubernetes-models/batch/v1/Job';
+import { Container } from 'kubernetes-models/v1/Container';
 import { PodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import { Service } from 'kubernetes-models/v1/Service';
 
@@ -24,16 +26,17 @@ export interface ManifestIssue {
 }
 
 /**
- * The schemas available: whole objects and the pod template (for CRDs that embed one, as TFJob).
+ * The schemas available: whole objects, and the pod template and container (for CRDs that embed
+ * one, as TFJob and KServe's predictors).
  *
  * @example
  * ```ts
  * const schema: KubernetesSchema = 'PodTemplateSpec';
  * ```
  */
-export type KubernetesSchema = 'Job' | 'Service' | 'PodTemplateSpec';
+export type KubernetesSchema = 'Job' | 'Service' | 'PodTemplateSpec' | 'Deployment' | 'Container';
 
-const MODELS = { Job, Service, PodTemplateSpec } as const;
+const MODELS = { Job, Service, PodTemplateSpec, Deployment, Container } as const;
 
 interface SchemaError {
   readonly instancePath?: string;
