@@ -17,23 +17,10 @@ import * as ort from 'onnxruntime-node';
 import { lowerGraph, type SignatureTensor } from './lower-graph';
 import { ONNX_IR_VERSION, ONNX_OPSET } from './model-to-onnx';
 import { encodeOnnxModel } from './onnx-proto';
+import { assertClose } from './test-support';
 
 const tf = loadTf();
 type Tensor = ReturnType<Tf['tensor']>;
-
-/** |got - want| <= 1e-5 + 1e-5 * |want| element-wise, same shape. */
-export function assertClose(got: ort.Tensor, want: Tensor, what: string): void {
-  assert.deepEqual([...got.dims], want.shape, `${what}: shape`);
-  const w = want.dataSync();
-  const g = got.data as Float32Array;
-  for (let i = 0; i < w.length; i++) {
-    const ok =
-      g[i] === w[i] ||
-      Math.abs(g[i]! - w[i]!) <= 1e-5 + 1e-5 * Math.abs(w[i]!) ||
-      (Number.isNaN(g[i]) && Number.isNaN(w[i]));
-    assert.ok(ok, `${what}[${i}]: ${g[i]} vs ${w[i]}`);
-  }
-}
 
 interface Feed {
   readonly ref: TensorRef;

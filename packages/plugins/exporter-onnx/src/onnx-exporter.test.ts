@@ -5,10 +5,10 @@ import * as path from 'node:path';
 import { loadTf, type Tf } from '@tfscale/sdk';
 import { canonicalModel, describeExporterConformance, expectCodedError } from '@tfscale/sdk/testing';
 import * as ort from 'onnxruntime-node';
-import { assertClose } from './lower-graph.test';
 import { ONNX_IR_VERSION, ONNX_OPSET } from './model-to-onnx';
 import { ONNX_MODEL_FILE, OnnxExporter } from './onnx-exporter';
 import { decodeOnnxModel, ONNX_DTYPE } from './onnx-proto';
+import { assertClose } from './test-support';
 
 const tf: Tf = loadTf();
 
