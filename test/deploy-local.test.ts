@@ -18,6 +18,7 @@ import {
   listLocalDeployments,
   loadTf,
   localDeployerFactory,
+  SDK_VERSION,
   writeSavedModel,
 } from '@tfscale/sdk';
 import { describeDeployerConformance } from '@tfscale/sdk/testing';
@@ -134,6 +135,15 @@ describe('local deployer (detached tfscale serve)', function () {
     });
     assert.equal(deployment.started, false);
     assert.equal(deployment.pid, first.pid);
+    // The record a restarted caller found: beside the server's log, which is the server's own.
+    assert.equal(deployment.record.serverVersion, SDK_VERSION);
+    assert.ok(Date.now() - Date.parse(deployment.record.startedAt) < 120_000);
+    assert.equal(path.dirname(deployment.record.logFile), stateDir);
+    assert.match(fs.readFileSync(deployment.record.logFile, 'utf8'), /REST API listening on/);
+    // Detached: the server leads its own process group (and session), apart from its first caller.
+    const stat = fs.readFileSync(`/proc/${first.pid}/stat`, 'utf8');
+    const [, , pgrp, session] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    assert.deepEqual([Number(pgrp), Number(session)], [first.pid, first.pid]);
     assert.equal(deployment.url, first.url);
     assert.deepEqual(servePids(base), [first.pid]);
     assert.deepEqual(await deployment.status(), { state: 'ready' });
