@@ -34,8 +34,24 @@ export interface DockerServingSpec {
   readonly serverArgs?: readonly string[];
 }
 
-/** TF Serving's ports inside the container. */
+/**
+ * TF Serving's gRPC port inside the container.
+ *
+ * @example
+ * ```ts
+ * `docker port tfscale-half ${CONTAINER_GRPC_PORT}/tcp`;
+ * ```
+ */
 export const CONTAINER_GRPC_PORT = 8500;
+
+/**
+ * TF Serving's REST port inside the container.
+ *
+ * @example
+ * ```ts
+ * `docker port tfscale-half ${CONTAINER_REST_PORT}/tcp`;
+ * ```
+ */
 export const CONTAINER_REST_PORT = 8501;
 
 /**
