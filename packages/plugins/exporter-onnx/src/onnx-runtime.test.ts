@@ -165,7 +165,11 @@ describe('OnnxServingRuntime', () => {
     fs.mkdirSync(bad, { recursive: true });
     fs.writeFileSync(path.join(bad, ONNX_MODEL_FILE), 'not a model');
     await rejectsWith(runtime.load(bad), 'DATA_LOSS', /ONNX Runtime could not load .*model\.onnx/);
-    assert.throws(() => new OnnxServingRuntime({ intraOpNumThreads: 0 }), /positive integer/);
+    assert.throws(
+      () => new OnnxServingRuntime({ intraOpNumThreads: 0 }),
+      (err: Error & { code?: string }) =>
+        err.code === 'TFSCALE_E_INVALID_VALUE' && /`intraOpNumThreads`.*a positive integer/.test(err.message),
+    );
     const four = await new OnnxServingRuntime({ intraOpNumThreads: 4 }).load(dir);
     await four.dispose();
   });

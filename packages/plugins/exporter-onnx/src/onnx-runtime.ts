@@ -7,6 +7,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import {
   checkPredictRequest,
+  invalidValue,
   type Servable,
   ServingError,
   type ServingRuntime,
@@ -68,9 +69,11 @@ export class OnnxServingRuntime implements ServingRuntime {
   readonly #threads: number;
 
   constructor(options: OnnxRuntimeOptions = {}) {
-    const threads = options.intraOpNumThreads ?? Number(process.env.TFSCALE_ONNX_INTRA_OP_THREADS ?? 1);
+    const fromEnv = process.env.TFSCALE_ONNX_INTRA_OP_THREADS;
+    const threads = options.intraOpNumThreads ?? Number(fromEnv ?? 1);
     if (!Number.isSafeInteger(threads) || threads < 1) {
-      throw new RangeError(`intraOpNumThreads must be a positive integer, got ${threads}`);
+      const name = options.intraOpNumThreads === undefined ? 'TFSCALE_ONNX_INTRA_OP_THREADS' : 'intraOpNumThreads';
+      throw invalidValue(name, options.intraOpNumThreads ?? fromEnv, 'a positive integer');
     }
     this.#threads = threads;
   }
