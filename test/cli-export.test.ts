@@ -7,7 +7,8 @@ import { loadSavedModel, loadTf, tfjsFolder } from '@tfscale/sdk';
 import { canonicalModel } from '@tfscale/sdk/testing';
 
 const cli = path.resolve(__dirname, '..', '..', 'packages/sdk/dist/cli/main.js');
-const tfscale = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+const tfscale = (args: string[], cwd?: string) =>
+  spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd });
 
 describe('tfscale export', function () {
   this.timeout(120_000);
@@ -45,14 +46,11 @@ describe('tfscale export', function () {
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /Invalid value for `model`.*Expected: a folder holding a TF\.js model\.json/);
     await canonicalModel().save(tfjsFolder(path.join(dir, 'ckpt')));
-    const plugin = tfscale([
-      'export',
-      path.join(dir, 'ckpt'),
-      '--format',
-      'savedmodel,tflite',
-      '--out',
-      path.join(dir, 'm'),
-    ]);
+    // Run from outside the repository: its workspace installs the tflite plugin.
+    const plugin = tfscale(
+      ['export', path.join(dir, 'ckpt'), '--format', 'savedmodel,tflite', '--out', path.join(dir, 'm')],
+      dir,
+    );
     assert.equal(plugin.status, 1);
     assert.match(
       plugin.stderr,
