@@ -29,4 +29,23 @@ describe('docs/reference (generated)', () => {
     for (const field of Object.keys(schema.properties).filter((f) => f !== '$schema'))
       assert.match(pages['docs/reference/config.md']!, new RegExp(`^\\| \`${field}\` \\|`, 'm'));
   });
+
+  it('the callback guide lists every hook, in lifecycle order', () => {
+    const { CALLBACK_HOOKS } = require(path.join(ROOT, 'packages/sdk/dist/callbacks/callback.js'));
+    const page = fs.readFileSync(path.join(ROOT, 'docs/plugins/callbacks.md'), 'utf8');
+    const rows = [...page.matchAll(/^\| `(on[A-Za-z]+)` \|/gm)].map((m) => m[1]);
+    assert.deepEqual(rows, [...CALLBACK_HOOKS]);
+  });
+
+  it('links only to files that exist', () => {
+    const pages = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs'), { recursive: true }).map(String)]
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => (f === 'README.md' ? path.join(ROOT, f) : path.join(ROOT, 'docs', f)));
+    for (const page of pages) {
+      for (const [, target] of fs.readFileSync(page, 'utf8').matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
+        if (/^[a-z]+:/.test(target!)) continue;
+        assert.ok(fs.existsSync(path.resolve(path.dirname(page), target!)), `${page} links to missing ${target}`);
+      }
+    }
+  });
 });
