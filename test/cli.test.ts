@@ -61,11 +61,11 @@ describe('tfscale CLI', function () {
     assert.match(report.backend.error, /Did you mean .*native/i);
   });
 
-  it('a subcommand that has not landed fails with a coded error and a hint, not a stack', () => {
-    const r = tfscale(['pipeline', 'run', '/tmp/none.json']);
+  it('a pipeline file that does not exist fails with a coded error and a hint, not a stack', () => {
+    const r = tfscale(['pipeline', 'run', '/tmp/none.js']);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /^TFSCALE_E_NOT_IMPLEMENTED: `tfscale pipeline` is not available/);
-    assert.match(r.stderr, /HINT: it arrives with the pipeline components/);
+    assert.match(r.stderr, /^TFSCALE_E_CONFIG_NOT_FOUND: Pipeline file not found/);
+    assert.match(r.stderr, /HINT: pass a .js file whose default export is definePipeline/);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 

@@ -5,6 +5,7 @@ import { registerDevicesCommand } from './commands/devices';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerExportCommand } from './commands/export';
 import { registerLaunchCommand } from './commands/launch';
+import { registerPipelineCommand } from './commands/pipeline';
 import { registerPlannedCommands } from './commands/planned';
 import { registerPluginsCommand } from './commands/plugins';
 import { registerServeCommand } from './commands/serve';
@@ -31,6 +32,7 @@ export function createProgram(): Command {
   registerDevicesCommand(program);
   registerPluginsCommand(program);
   registerSetupNativeCommand(program);
+  registerPipelineCommand(program);
   registerPlannedCommands(program);
   return program;
 }

@@ -12,18 +12,10 @@ interface Planned {
 
 // The flags are declared now so `--help` shows the surface; each action fails with a coded error
 // until its feature lands, rather than pretending to work.
-const PLANNED: Planned[] = [
-  {
-    name: 'pipeline',
-    args: '<action> <file>',
-    description: 'run or compile a TFX-style pipeline (ExampleGen … Pusher)',
-    arrives: 'the pipeline components',
-    options: [['--target <name>', 'local, kubeflow or argo', 'local']],
-  },
-];
+const PLANNED: Planned[] = [];
 
 /**
- * Declares the subcommands later features fill: pipeline.
+ * Declares the subcommands later features fill (none at the moment).
  * @example
  *   registerPlannedCommands(program);
  */

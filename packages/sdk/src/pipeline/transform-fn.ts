@@ -1,0 +1,136 @@
+/**
+ * The fitted transform (TFX's transform_fn, as JSON): per input feature a z-score, min-max,
+ * vocabulary (one-hot, with out-of-vocabulary buckets), bucketize (one-hot over quantile or given
+ * boundaries) or hash (one-hot over hash buckets) mapping to a dense float vector, plus the label's
+ * vocabulary. One function applies it, in the Trainer and the Evaluator alike; z-score and
+ * min-max are affine, so the Trainer also bakes them into the exported model.
+ */
+import type { ExampleRecord } from './tf-example';
+import { featureValues } from './tf-example';
+
+/**
+ * How to transform one feature (what a pipeline asks for).
+ * @example
+ *   const spec: TransformSpec = { op: 'bucketize', numBuckets: 4 };
+ */
+export type TransformSpec =
+  | { op: 'zscore' }
+  | { op: 'minmax' }
+  | { op: 'vocabulary'; topK?: number; numOovBuckets?: number }
+  | { op: 'bucketize'; numBuckets?: number; boundaries?: number[] }
+  | { op: 'hash'; hashBuckets: number };
+
+/**
+ * A fitted feature transform.
+ * @example
+ *   const f: FittedFeature = { name: 'x', op: 'zscore', mean: 5.8, std: 0.83 };
+ */
+export type FittedFeature =
+  | { name: string; op: 'zscore'; mean: number; std: number }
+  | { name: string; op: 'minmax'; min: number; max: number }
+  | { name: string; op: 'vocabulary'; vocabulary: string[]; numOovBuckets: number }
+  | { name: string; op: 'bucketize'; boundaries: number[] }
+  | { name: string; op: 'hash'; hashBuckets: number };
+
+/**
+ * The fitted transform saved as `transform.json` in a TransformGraph artifact.
+ * @example
+ *   const t: TransformFn = JSON.parse(fs.readFileSync('transform.json', 'utf8'));
+ */
+export interface TransformFn {
+  features: FittedFeature[];
+  label?: { name: string; vocabulary?: string[] };
+  /** Length of the vector {@link applyTransform} makes. */
+  outputDim: number;
+}
+
+/** Width of a fitted feature's output. */
+export function featureWidth(f: FittedFeature): number {
+  if (f.op === 'zscore' || f.op === 'minmax') return 1;
+  if (f.op === 'vocabulary') return f.vocabulary.length + f.numOovBuckets;
+  if (f.op === 'bucketize') return f.boundaries.length + 1;
+  return f.hashBuckets;
+}
+
+/**
+ * FNV-1a (32-bit) of a string's UTF-8 bytes: the hash op's stable bucket function.
+ * @example
+ *   fnv1a('setosa') % 8;
+ */
+export function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (const b of Buffer.from(s, 'utf8')) {
+    h ^= b;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/**
+ * The model input vector for one example (missing numeric values become the mean / min, i.e. 0).
+ * @example
+ *   applyTransform(fn, { sepal_length: { kind: 'float', values: [5.1] } }); // [-0.9]
+ */
+export function applyTransform(fn: TransformFn, example: ExampleRecord): number[] {
+  const out: number[] = [];
+  for (const f of fn.features) {
+    const raw = example[f.name] ? featureValues(example[f.name]!)[0] : undefined;
+    if (f.op === 'zscore') out.push(raw === undefined ? 0 : (Number(raw) - f.mean) / (f.std || 1));
+    else if (f.op === 'minmax') out.push(raw === undefined ? 0 : (Number(raw) - f.min) / (f.max - f.min || 1));
+    else {
+      const width = featureWidth(f);
+      const onehot = new Array<number>(width).fill(0);
+      let index = -1;
+      if (raw !== undefined) {
+        if (f.op === 'vocabulary') {
+          index = f.vocabulary.indexOf(String(raw));
+          if (index < 0 && f.numOovBuckets > 0) index = f.vocabulary.length + (fnv1a(String(raw)) % f.numOovBuckets);
+        } else if (f.op === 'bucketize') {
+          index = f.boundaries.filter((b) => Number(raw) >= b).length;
+        } else index = fnv1a(String(raw)) % f.hashBuckets;
+      }
+      if (index >= 0) onehot[index] = 1;
+      out.push(...onehot);
+    }
+  }
+  return out;
+}
+
+/**
+ * The label as a number: its index in the label vocabulary, or the numeric value itself.
+ * @example
+ *   transformLabel(fn, example); // 2 for 'virginica'
+ */
+export function transformLabel(fn: TransformFn, example: ExampleRecord): number | undefined {
+  if (!fn.label) return undefined;
+  const f = example[fn.label.name];
+  const v = f ? featureValues(f)[0] : undefined;
+  if (v === undefined) return undefined;
+  if (fn.label.vocabulary) {
+    const i = fn.label.vocabulary.indexOf(String(v));
+    return i < 0 ? undefined : i;
+  }
+  return Number(v);
+}
+
+/**
+ * The affine part of a transform whose features are all z-score / min-max: `x * scale + offset`
+ * per column, or undefined when another op is used (the model then takes transformed vectors).
+ * @example
+ *   const a = affineOf(fn); // { scale: [1.2, ...], offset: [-7.0, ...] }
+ */
+export function affineOf(fn: TransformFn): { scale: number[]; offset: number[] } | undefined {
+  const scale: number[] = [];
+  const offset: number[] = [];
+  for (const f of fn.features) {
+    if (f.op === 'zscore') {
+      scale.push(1 / (f.std || 1));
+      offset.push(-f.mean / (f.std || 1));
+    } else if (f.op === 'minmax') {
+      const range = f.max - f.min || 1;
+      scale.push(1 / range);
+      offset.push(-f.min / range);
+    } else return undefined;
+  }
+  return { scale, offset };
+}
