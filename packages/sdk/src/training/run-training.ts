@@ -7,6 +7,7 @@ import { selectBackend } from '../backend/select-backend';
 import { BackupAndRestore } from '../callbacks/backup-and-restore';
 import type { Callback } from '../callbacks/callback';
 import { History } from '../callbacks/history';
+import { MetricsStream } from '../callbacks/metrics-stream';
 import { ModelCheckpoint } from '../callbacks/model-checkpoint';
 import { ProgressBar } from '../callbacks/progress-bar';
 import { TensorBoard } from '../callbacks/tensorboard';
@@ -31,6 +32,8 @@ export interface TrainOverrides {
   logDir?: string;
   /** Adds a ModelCheckpoint writing `ckpt-{epoch:02d}` folders here. */
   checkpointDir?: string;
+  /** Adds a MetricsStream appending JSON lines here (`tfscale train --metrics-file`). */
+  metricsFile?: string;
   /**
    * BackupAndRestore in `<outputDir>/backup`: 'auto' (default) resumes a crashed or interrupted
    * run when a backup exists; 'require' fails when none exists; 'fresh' discards it; false: none.
@@ -100,6 +103,7 @@ export async function runTraining(
     const checkpointDir = o.checkpointDir && path.resolve(o.checkpointDir);
     if (logDir) callbacks.push(new TensorBoard({ logDir }));
     if (checkpointDir) callbacks.push(new ModelCheckpoint({ filepath: path.join(checkpointDir, 'ckpt-{epoch:02d}') }));
+    if (o.metricsFile) callbacks.push(new MetricsStream({ file: path.resolve(o.metricsFile) }));
     if (backupDir) callbacks.push(new BackupAndRestore({ backupDir }));
     const verbose = o.verbose ?? run.verbose ?? 1;
     if (verbose > 0) callbacks.push(new ProgressBar());

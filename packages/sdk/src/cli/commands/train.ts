@@ -13,6 +13,7 @@ interface TrainFlags {
   strategy?: string;
   logdir?: string;
   checkpointDir?: string;
+  metricsFile?: string;
   resume?: boolean;
   fresh?: boolean;
   backup: boolean;
@@ -45,6 +46,7 @@ export function registerTrainCommand(program: Command): void {
     )
     .option('--logdir <dir>', 'write TensorBoard logs here')
     .option('--checkpoint-dir <dir>', 'save a checkpoint (ckpt-{epoch:02d}) here every epoch')
+    .option('--metrics-file <file>', 'stream progress as JSON lines here (MetricsStream; the VS Code charts read it)')
     .option('--resume', 'continue from the run’s backup; fail if there is none')
     .option('--fresh', 'discard the run’s backup and start over')
     .option('--no-backup', 'keep no backup (a crash or Ctrl-C then loses the run)')
@@ -59,6 +61,7 @@ export function registerTrainCommand(program: Command): void {
         strategy: flags.strategy,
         logDir: flags.logdir,
         checkpointDir: flags.checkpointDir,
+        metricsFile: flags.metricsFile,
         backup: !flags.backup ? false : flags.fresh ? 'fresh' : flags.resume ? 'require' : 'auto',
         verbose: flags.quiet ? 0 : undefined,
       };
