@@ -242,6 +242,13 @@ describe('TFLite export loaded by TensorFlow 2.21 tf.lite.Interpreter (interop)'
         assert.ok(w.max_scale_rel_err < 1e-6, `${w.name}: scale is max|w| / 127`);
       }
       const layers = Math.max(1, weights.length);
+      const worst = (v: Variant) =>
+        Object.values(v.default)
+          .map(([, err, scale]) => `${err.toExponential(1)}/${scale.toPrecision(2)}`)
+          .join(' ');
+      console.log(
+        `      max |error|/scale: float ${worst(report.float)}; int8 ${worst(report.int8)}; bytes ${report.float.size} -> ${report.int8.size}`,
+      );
       checkVariant(`${entry.name} int8`, report.int8, expected.get(entry.name)!, (s) => INT8_PER_LAYER * layers * s);
     });
   }

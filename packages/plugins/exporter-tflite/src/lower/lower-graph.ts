@@ -7,29 +7,10 @@
 import type { FrozenGraph, FrozenNode, GraphSignatureTensor } from '@tfscale/sdk';
 import type { TfliteModel } from '../tflite-ir';
 import { LoweringContext, type OpLowerer, unsupportedOp } from './context';
-import {
-  BINARY_LOWERERS,
-  lowerErf,
-  lowerMax,
-  lowerMean,
-  lowerSelu,
-  lowerSoftplus,
-  lowerSoftsign,
-  UNARY_LOWERERS,
-} from './math-ops';
-import { lowerAvgPool, lowerBiasAdd, lowerConv2D, lowerDepthwiseConv2D, lowerMatMul, lowerMaxPool } from './nn-ops';
+import { MATH_LOWERERS } from './math-ops';
+import { NN_LOWERERS } from './nn-ops';
 import { findGeluPatterns } from './patterns';
-import {
-  lowerCast,
-  lowerConcat,
-  lowerExpandDims,
-  lowerGather,
-  lowerPack,
-  lowerReshape,
-  lowerShape,
-  lowerStridedSlice,
-  lowerTranspose,
-} from './shape-ops';
+import { SHAPE_LOWERERS } from './shape-ops';
 
 /**
  * TensorFlow op -> lowerer, for every op the graph builder emits (Erf only inside GELU).
@@ -40,29 +21,9 @@ import {
  * ```
  */
 export const TF_OP_LOWERERS: Readonly<Record<string, OpLowerer>> = {
-  ...BINARY_LOWERERS,
-  ...UNARY_LOWERERS,
-  MatMul: lowerMatMul,
-  BiasAdd: lowerBiasAdd,
-  Conv2D: lowerConv2D,
-  DepthwiseConv2dNative: lowerDepthwiseConv2D,
-  MaxPool: lowerMaxPool,
-  AvgPool: lowerAvgPool,
-  Mean: lowerMean,
-  Max: lowerMax,
-  Selu: lowerSelu,
-  Softplus: lowerSoftplus,
-  Softsign: lowerSoftsign,
-  Erf: lowerErf,
-  Reshape: lowerReshape,
-  Shape: lowerShape,
-  StridedSlice: lowerStridedSlice,
-  ConcatV2: lowerConcat,
-  Pack: lowerPack,
-  Transpose: lowerTranspose,
-  ExpandDims: lowerExpandDims,
-  Cast: lowerCast,
-  GatherV2: lowerGather,
+  ...NN_LOWERERS,
+  ...MATH_LOWERERS,
+  ...SHAPE_LOWERERS,
 };
 
 /** Ops that produce no operator: constants are made when read, passthroughs are looked through. */

@@ -35,7 +35,7 @@ const UNARY: Readonly<Record<string, { op: BuiltinOp; options?: TfliteOptions }>
 };
 
 /** One lowerer per binary op name (NumPy broadcasting, as in TensorFlow). */
-export const BINARY_LOWERERS: Readonly<Record<string, OpLowerer>> = Object.fromEntries(
+const BINARY_LOWERERS: Readonly<Record<string, OpLowerer>> = Object.fromEntries(
   Object.entries(BINARY).map(([tf, { op, options }]) => [
     tf,
     ((ctx, node) => {
@@ -50,7 +50,7 @@ export const BINARY_LOWERERS: Readonly<Record<string, OpLowerer>> = Object.fromE
 );
 
 /** One lowerer per unary op name with a TFLite builtin. */
-export const UNARY_LOWERERS: Readonly<Record<string, OpLowerer>> = Object.fromEntries(
+const UNARY_LOWERERS: Readonly<Record<string, OpLowerer>> = Object.fromEntries(
   Object.entries(UNARY).map(([tf, { op, options }]) => [
     tf,
     ((ctx, node) => {
@@ -83,7 +83,7 @@ const SELU_SCALE = 1.0507009873554805;
 const SELU_SCALE_ALPHA = 1.7580993408473768;
 
 /** Selu -> RELU, ELU, MINIMUM, MUL, MUL, ADD. */
-export const lowerSelu: OpLowerer = (ctx, node) => {
+const lowerSelu: OpLowerer = (ctx, node) => {
   const x = ctx.input(node, 0);
   const positive = part(ctx, node, 'scaled_relu', 'MUL', [
     part(ctx, node, 'relu', 'RELU', [x]),
@@ -98,7 +98,7 @@ export const lowerSelu: OpLowerer = (ctx, node) => {
 };
 
 /** Softplus -> relu(x) + log(1 + exp(-|x|)). */
-export const lowerSoftplus: OpLowerer = (ctx, node) => {
+const lowerSoftplus: OpLowerer = (ctx, node) => {
   const x = ctx.input(node, 0);
   const negAbs = part(ctx, node, 'neg_abs', 'NEG', [part(ctx, node, 'abs', 'ABS', [x])]);
   const log = part(ctx, node, 'log1p_exp', 'LOG', [
@@ -108,7 +108,7 @@ export const lowerSoftplus: OpLowerer = (ctx, node) => {
 };
 
 /** Softsign -> x / (1 + |x|). */
-export const lowerSoftsign: OpLowerer = (ctx, node) => {
+const lowerSoftsign: OpLowerer = (ctx, node) => {
   const x = ctx.input(node, 0);
   const denominator = part(ctx, node, 'one_plus_abs', 'ADD', [part(ctx, node, 'abs', 'ABS', [x]), ctx.scalar(1)]);
   finish(ctx, node, 'DIV', [x, denominator]);
@@ -135,14 +135,33 @@ function reduction(op: 'MEAN' | 'REDUCE_MAX'): OpLowerer {
 }
 
 /** Mean -> MEAN. */
-export const lowerMean: OpLowerer = reduction('MEAN');
+const lowerMean: OpLowerer = reduction('MEAN');
 /** Max -> REDUCE_MAX. */
-export const lowerMax: OpLowerer = reduction('REDUCE_MAX');
+const lowerMax: OpLowerer = reduction('REDUCE_MAX');
 
 /** Erf alone has no TFLite builtin; inside the exact GELU pattern it never reaches here. */
-export const lowerErf: OpLowerer = (_ctx, node) => {
+const lowerErf: OpLowerer = (_ctx, node) => {
   throw unsupportedOp(
     node,
     'TensorFlow op Erf has no TFLite builtin (only the exact GELU pattern x * 0.5 * (1 + erf(x / sqrt(2))) is lowered, to GELU)',
   );
+};
+
+/**
+ * Lowerers of the element-wise ops and reductions, by TensorFlow op name.
+ *
+ * @example
+ * ```ts
+ * MATH_LOWERERS.Selu(ctx, node);
+ * ```
+ */
+export const MATH_LOWERERS: Readonly<Record<string, OpLowerer>> = {
+  ...BINARY_LOWERERS,
+  ...UNARY_LOWERERS,
+  Selu: lowerSelu,
+  Softplus: lowerSoftplus,
+  Softsign: lowerSoftsign,
+  Mean: lowerMean,
+  Max: lowerMax,
+  Erf: lowerErf,
 };

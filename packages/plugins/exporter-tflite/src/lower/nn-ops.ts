@@ -96,7 +96,7 @@ function spatial(node: FrozenNode, attr: string, fallback?: number[]): [number, 
 }
 
 /** MatMul(x, kernel[in, units]) -> FULLY_CONNECTED(x, kernel^T, bias?). */
-export const lowerMatMul: OpLowerer = (ctx, node) => {
+const lowerMatMul: OpLowerer = (ctx, node) => {
   if (node.attr.b('transpose_a', false)) throw unsupportedOp(node, 'transpose_a is not supported');
   const x = ctx.input(node, 0);
   if (ctx.dims(x).length !== 2) throw unsupportedOp(node, 'the input must be rank 2');
@@ -124,7 +124,7 @@ export const lowerMatMul: OpLowerer = (ctx, node) => {
 };
 
 /** Conv2D(x, kernel[kh, kw, in, out]) -> CONV_2D(x, kernel[out, kh, kw, in], bias). */
-export const lowerConv2D: OpLowerer = (ctx, node) => {
+const lowerConv2D: OpLowerer = (ctx, node) => {
   requireNhwc(node);
   const x = ctx.input(node, 0);
   const k = floatKernel(ctx, node, 4);
@@ -156,7 +156,7 @@ export const lowerConv2D: OpLowerer = (ctx, node) => {
 };
 
 /** DepthwiseConv2dNative(x, kernel[kh, kw, in, m]) -> DEPTHWISE_CONV_2D(x, kernel[1, kh, kw, in*m], bias). */
-export const lowerDepthwiseConv2D: OpLowerer = (ctx, node) => {
+const lowerDepthwiseConv2D: OpLowerer = (ctx, node) => {
   requireNhwc(node);
   const x = ctx.input(node, 0);
   const k = floatKernel(ctx, node, 4);
@@ -215,12 +215,12 @@ function pool(op: 'MAX_POOL_2D' | 'AVERAGE_POOL_2D'): OpLowerer {
 }
 
 /** MaxPool -> MAX_POOL_2D. */
-export const lowerMaxPool: OpLowerer = pool('MAX_POOL_2D');
+const lowerMaxPool: OpLowerer = pool('MAX_POOL_2D');
 /** AvgPool -> AVERAGE_POOL_2D (both count only the cells inside the input at SAME borders). */
-export const lowerAvgPool: OpLowerer = pool('AVERAGE_POOL_2D');
+const lowerAvgPool: OpLowerer = pool('AVERAGE_POOL_2D');
 
 /** A BiasAdd not fused into its producer -> ADD (the bias broadcasts over the last axis). */
-export const lowerBiasAdd: OpLowerer = (ctx, node) => {
+const lowerBiasAdd: OpLowerer = (ctx, node) => {
   requireNhwc(node);
   ctx.emitFor(node, {
     op: 'ADD',
@@ -228,4 +228,21 @@ export const lowerBiasAdd: OpLowerer = (ctx, node) => {
     rule: ([d]) => [...d!],
     options: { type: 'AddOptions', activation: 'NONE' },
   });
+};
+
+/**
+ * Lowerers of the ops with weights or windows, by TensorFlow op name.
+ *
+ * @example
+ * ```ts
+ * NN_LOWERERS.MatMul(ctx, node);
+ * ```
+ */
+export const NN_LOWERERS: Readonly<Record<string, OpLowerer>> = {
+  MatMul: lowerMatMul,
+  BiasAdd: lowerBiasAdd,
+  Conv2D: lowerConv2D,
+  DepthwiseConv2dNative: lowerDepthwiseConv2D,
+  MaxPool: lowerMaxPool,
+  AvgPool: lowerAvgPool,
 };

@@ -18,7 +18,7 @@ function intTensor(ctx: LoweringContext, node: FrozenNode, i: number, what: stri
 }
 
 /** Reshape(x, shape) -> RESHAPE(x, shape): the target's values give the output shape. */
-export const lowerReshape: OpLowerer = (ctx, node) => {
+const lowerReshape: OpLowerer = (ctx, node) => {
   const x = ctx.input(node, 0);
   const target = intTensor(ctx, node, 1, 'the target shape');
   if (!ctx.table.info(target).value) throw unsupportedOp(node, 'the target shape cannot be computed at export time');
@@ -26,7 +26,7 @@ export const lowerReshape: OpLowerer = (ctx, node) => {
 };
 
 /** Shape(x) -> SHAPE (int32). */
-export const lowerShape: OpLowerer = (ctx, node) => {
+const lowerShape: OpLowerer = (ctx, node) => {
   if (node.attr.type('out_type', 'int32') !== 'int32') throw unsupportedOp(node, 'out_type must be int32');
   ctx.emitFor(node, {
     op: 'SHAPE',
@@ -38,7 +38,7 @@ export const lowerShape: OpLowerer = (ctx, node) => {
 };
 
 /** StridedSlice with constant begin/end/strides (no ellipsis or new-axis masks). */
-export const lowerStridedSlice: OpLowerer = (ctx, node) => {
+const lowerStridedSlice: OpLowerer = (ctx, node) => {
   const [begin, end, strides] = [1, 2, 3].map((i) => ctx.ints(node, i, 'a constant int32 vector'));
   const mask = (name: string) => node.attr.i(name, 0);
   const [beginMask, endMask, shrinkMask] = [mask('begin_mask'), mask('end_mask'), mask('shrink_axis_mask')];
@@ -81,7 +81,7 @@ export const lowerStridedSlice: OpLowerer = (ctx, node) => {
 };
 
 /** ConcatV2(x1, …, xn, axis) -> CONCATENATION. */
-export const lowerConcat: OpLowerer = (ctx, node) => {
+const lowerConcat: OpLowerer = (ctx, node) => {
   const n = node.inputs.length - 1;
   const inputs = Array.from({ length: n }, (_, i) => ctx.input(node, i));
   const rank = ctx.dims(inputs[0]!).length;
@@ -97,7 +97,7 @@ export const lowerConcat: OpLowerer = (ctx, node) => {
 };
 
 /** Pack(x1, …, xn) -> PACK. */
-export const lowerPack: OpLowerer = (ctx, node) => {
+const lowerPack: OpLowerer = (ctx, node) => {
   const inputs = node.inputs.map((_, i) => ctx.input(node, i));
   const rank = ctx.dims(inputs[0]!).length;
   const axis = normalizeAxis(node.attr.i('axis', 0), rank + 1);
@@ -111,7 +111,7 @@ export const lowerPack: OpLowerer = (ctx, node) => {
 };
 
 /** Transpose(x, perm) -> TRANSPOSE. */
-export const lowerTranspose: OpLowerer = (ctx, node) => {
+const lowerTranspose: OpLowerer = (ctx, node) => {
   const perm = ctx.ints(node, 1, 'a constant permutation');
   ctx.emitFor(node, {
     op: 'TRANSPOSE',
@@ -121,7 +121,7 @@ export const lowerTranspose: OpLowerer = (ctx, node) => {
 };
 
 /** ExpandDims(x, axis) -> EXPAND_DIMS. */
-export const lowerExpandDims: OpLowerer = (ctx, node) => {
+const lowerExpandDims: OpLowerer = (ctx, node) => {
   const x = ctx.input(node, 0);
   const [raw] = ctx.ints(node, 1, 'a constant axis');
   const axis = normalizeAxis(raw!, ctx.dims(x).length + 1);
@@ -133,7 +133,7 @@ export const lowerExpandDims: OpLowerer = (ctx, node) => {
 };
 
 /** Cast -> CAST (float to int truncates toward zero in both); a no-op cast is an alias. */
-export const lowerCast: OpLowerer = (ctx, node) => {
+const lowerCast: OpLowerer = (ctx, node) => {
   const x = ctx.input(node, 0);
   const inType = ctx.table.info(x).type;
   const outType: TensorTypeName = ctx.typeOf(node);
@@ -145,7 +145,7 @@ export const lowerCast: OpLowerer = (ctx, node) => {
 };
 
 /** GatherV2(params, indices, axis) -> GATHER (batch_dims 0). */
-export const lowerGather: OpLowerer = (ctx, node) => {
+const lowerGather: OpLowerer = (ctx, node) => {
   if (node.attr.i('batch_dims', 0) !== 0) throw unsupportedOp(node, 'batch_dims must be 0');
   const params = ctx.input(node, 0);
   const indices = intTensor(ctx, node, 1, 'the indices');
@@ -157,4 +157,24 @@ export const lowerGather: OpLowerer = (ctx, node) => {
     rule: ([p, i]) => [...p!.slice(0, axis), ...i!, ...p!.slice(axis + 1)],
     options: { type: 'GatherOptions', axis, batchDims: 0 },
   });
+};
+
+/**
+ * Lowerers of the data-movement ops, by TensorFlow op name.
+ *
+ * @example
+ * ```ts
+ * SHAPE_LOWERERS.Reshape(ctx, node);
+ * ```
+ */
+export const SHAPE_LOWERERS: Readonly<Record<string, OpLowerer>> = {
+  Reshape: lowerReshape,
+  Shape: lowerShape,
+  StridedSlice: lowerStridedSlice,
+  ConcatV2: lowerConcat,
+  Pack: lowerPack,
+  Transpose: lowerTranspose,
+  ExpandDims: lowerExpandDims,
+  Cast: lowerCast,
+  GatherV2: lowerGather,
 };
