@@ -98,7 +98,7 @@ export async function runTraining(
     const data = toTrainingData(run.data.train, { baseDir });
     const validationData = run.data.validation ? toTrainingData(run.data.validation, { baseDir }) : undefined;
 
-    const callbacks: Callback[] = await instantiateCallbacks(container, run.callbacks);
+    const callbacks: Callback[] = await instantiateCallbacks(container, run.callbacks, baseDir);
     const logDir = o.logDir && path.resolve(o.logDir);
     const checkpointDir = o.checkpointDir && path.resolve(o.checkpointDir);
     if (logDir) callbacks.push(new TensorBoard({ logDir }));
@@ -181,6 +181,7 @@ async function createStrategy(
 async function instantiateCallbacks(
   container: DependencyContainer,
   refs: RunDefinition['callbacks'],
+  baseDir: string,
 ): Promise<Callback[]> {
   const registry = container.resolve(CallbackRegistryToken);
   const logger = container.resolve(LoggerToken);
@@ -189,12 +190,24 @@ async function instantiateCallbacks(
     if (typeof ref === 'string') out.push(await registry.get(ref)({}, { container, logger }));
     else if ('name' in ref && typeof ref.name === 'string' && !hasHooks(ref)) {
       out.push(
-        await registry.get(ref.name)((ref as { options?: Record<string, unknown> }).options ?? {}, {
+        await registry.get(ref.name)(resolvePaths((ref as { options?: Record<string, unknown> }).options, baseDir), {
           container,
           logger,
         }),
       );
     } else out.push(ref as Callback);
+  }
+  return out;
+}
+
+/** Option keys that name files or folders: relative ones are relative to the run file, like data paths. */
+const PATH_OPTIONS = ['filepath', 'logDir', 'backupDir', 'filename', 'file'];
+
+function resolvePaths(options: Record<string, unknown> | undefined, baseDir: string): Record<string, unknown> {
+  const out = { ...options };
+  for (const key of PATH_OPTIONS) {
+    const v = out[key];
+    if (typeof v === 'string' && v !== '' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) out[key] = path.resolve(baseDir, v);
   }
   return out;
 }
