@@ -74,7 +74,9 @@ function needsOps(layer: Layer): boolean {
 function convertModel(model: LayersModel, variables: Map<KOp, KVariable[]>): KModel {
   if (model.getClassName() === 'Sequential' && !model.layers.some(needsOps)) {
     const input = inputOp(model.inputs[0]!.sourceLayer);
-    const ops = model.layers.map((layer) => convertLayer(layer, new Set(), variables).op);
+    // A Sequential built from tf.layers.inputLayer lists that InputLayer among its layers.
+    const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
+    const ops = layers.map((layer) => convertLayer(layer, new Set(), variables).op);
     return {
       kind: 'Sequential',
       name: model.name,
