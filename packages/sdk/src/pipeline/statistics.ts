@@ -133,10 +133,23 @@ export class StatisticsAccumulator {
   async finish(split: string, second?: AsyncIterable<ExampleRecord>): Promise<SplitStatistics> {
     const sampled = [...this.#acc.values()].some((a) => a.seen > a.kept.length);
     const hist = new Map<string, number[]>();
-    const bounds = (a: Acc) => ({ low: a.min, width: (a.max - a.min) / 10 });
+    // numpy.histogram(values, bins=10): edges from linspace(min, max), the same index arithmetic.
+    const edgesOf = (a: Acc) => {
+      const step = (a.max - a.min) / 10;
+      const e = Array.from({ length: 11 }, (_, i) => i * step + a.min);
+      e[10] = a.max;
+      return e;
+    };
+    const edgeCache = new Map<Acc, number[]>();
     const bucket = (a: Acc, v: number) => {
-      const { low, width } = bounds(a);
-      return width === 0 ? 0 : Math.min(9, Math.floor((v - low) / width));
+      if (a.max === a.min) return 5; // numpy widens a constant's range to ±0.5: the middle bin
+      let e = edgeCache.get(a);
+      if (!e) edgeCache.set(a, (e = edgesOf(a)));
+      let i = Math.trunc((v - a.min) * (10 / (a.max - a.min)));
+      if (i === 10) i = 9;
+      if (v < e[i]!) i--;
+      else if (i !== 9 && v >= e[i + 1]!) i++;
+      return i;
     };
     if (sampled && second) {
       for await (const ex of second) {
@@ -165,7 +178,10 @@ export class StatisticsAccumulator {
           for (const v of a.kept) h[bucket(a, v)]!++;
         }
         const sorted = Float64Array.from(a.kept).sort();
-        const { low, width } = bounds(a);
+        const edges =
+          a.max === a.min
+            ? [a.min - 0.5, ...Array.from({ length: 10 }, (_, i) => a.min - 0.5 + (i + 1) * 0.1)]
+            : edgesOf(a);
         fs.numeric = {
           mean: a.mean,
           std: Math.sqrt(a.m2 / a.n),
@@ -174,11 +190,7 @@ export class StatisticsAccumulator {
           zeros: a.zeros,
           quantiles: QUANTILE_POINTS.map((q) => quantile(sorted, q)),
           quantilesExact: a.seen === a.kept.length,
-          histogram: h.map((count, i) => ({
-            low: low + i * width,
-            high: i === 9 ? a.max : low + (i + 1) * width,
-            count,
-          })),
+          histogram: h.map((count, i) => ({ low: edges[i]!, high: edges[i + 1]!, count })),
         };
       }
       if (a.strings.size > 0) {

@@ -1,0 +1,149 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createSdkContainer } from '@tfscale/sdk';
+import {
+  type Artifact,
+  definePipeline,
+  ExampleGen,
+  type ExampleRecord,
+  featureValues,
+  readSplit,
+  readStatistics,
+  runPipeline,
+  StatisticsGen,
+  splitFile,
+} from '@tfscale/sdk/pipeline';
+import { interopPython } from './support/python';
+
+const repo = path.resolve(__dirname, '..', '..');
+const script = path.join(repo, 'test', 'interop', 'pipeline_examples.py');
+const IRIS = path.join(repo, 'examples', 'pipeline', 'data', 'iris.csv');
+const IRIS_SPEC = {
+  sepal_length: 'float',
+  sepal_width: 'float',
+  petal_length: 'float',
+  petal_width: 'float',
+  species: 'bytes',
+};
+let python = '';
+let tmp = '';
+
+function py<T>(...args: string[]): T {
+  const r = spawnSync(python, [script, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as T;
+}
+
+/** Runs ExampleGen (and StatisticsGen) on `input`; returns their output artifacts. */
+async function ingest(input: string, root: string, splits?: Array<{ name: string; hashBuckets: number }>) {
+  const gen = ExampleGen({}, { input, ...(splits ? { splits } : {}) });
+  const stats = StatisticsGen({ examples: gen.outputs.examples }, {});
+  const result = await runPipeline(definePipeline({ name: 'interop', root, components: [gen, stats] }), {
+    container: createSdkContainer(),
+  });
+  assert.ok(result.ok, JSON.stringify(result.nodes));
+  return { examples: result.nodes[0]!.outputs.examples! as Artifact, statistics: result.nodes[1]!.outputs.statistics! };
+}
+
+const plain = (ex: ExampleRecord) => Object.fromEntries(Object.entries(ex).map(([k, f]) => [k, featureValues(f)]));
+
+describe('pipeline: tf.Example interop with TensorFlow, statistics against numpy', function () {
+  this.timeout(120_000);
+  before(function () {
+    const found = interopPython();
+    if (!found.path) this.skip();
+    python = found.path!;
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tfscale-pipeline-interop-'));
+  });
+  after(() => tmp && fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('ExampleGen writes tf.Examples that tf.data + tf.io.parse_example read back with the CSV values', async () => {
+    const { examples } = await ingest(IRIS, path.join(tmp, 'a'));
+    fs.writeFileSync(path.join(tmp, 'iris-spec.json'), JSON.stringify(IRIS_SPEC));
+    const rows: Array<Record<string, Array<number | string>>> = [];
+    for (const split of ['train', 'eval']) {
+      rows.push(...py<typeof rows>('read', splitFile(examples.uri, split), path.join(tmp, 'iris-spec.json')));
+    }
+    const [header, ...lines] = fs.readFileSync(IRIS, 'utf8').trim().split('\n');
+    const names = header!.split(',');
+    const expected = lines.map((l) =>
+      l.split(',').map((v, i) => (names[i] === 'species' ? v : Math.fround(Number(v)))),
+    );
+    const got = rows.map((r) => names.map((n) => r[n]![0]!));
+    const key = (r: Array<number | string>) => JSON.stringify(r);
+    assert.equal(got.length, 150);
+    assert.deepEqual(got.map(key).sort(), expected.map(key).sort());
+    // Hash buckets 2:1 put every record in exactly one split, roughly two thirds in train.
+    const train = examples.properties.counts as Record<string, number>;
+    assert.equal(train.train! + train.eval!, 150);
+    assert.ok(train.train! > 80 && train.train! < 120, JSON.stringify(train));
+  });
+
+  it('ExampleGen ingests TFRecord files TensorFlow wrote (float, int64 past 2^32, UTF-8, empty and absent features)', async () => {
+    const file = path.join(tmp, 'python.tfrecord');
+    const written = py<Array<Record<string, [string, Array<number | string>]>>>('write', file);
+    const { examples } = await ingest(file, path.join(tmp, 'b'), [{ name: 'all', hashBuckets: 1 }]);
+    const got: ExampleRecord[] = [];
+    for await (const ex of readSplit(examples, 'all')) got.push(ex);
+    const expected = written.map((r) => Object.fromEntries(Object.entries(r).map(([k, [, v]]) => [k, v])));
+    const kinds = written.map((r) => Object.fromEntries(Object.entries(r).map(([k, [kind]]) => [k, kind])));
+    const key = (r: object) => JSON.stringify(Object.entries(r).sort());
+    assert.deepEqual(got.map(plain).map(key).sort(), expected.map(key).sort());
+    assert.deepEqual(
+      got
+        .map((ex) => Object.fromEntries(Object.entries(ex).map(([k, f]) => [k, f.kind])))
+        .map(key)
+        .sort(),
+      kinds.map(key).sort(),
+    );
+  });
+
+  it('StatisticsGen equals numpy on the same records to 1e-9 (mean, std, min, max, quantiles, histogram, top values)', async () => {
+    const { examples, statistics } = await ingest(IRIS, path.join(tmp, 'c'));
+    fs.writeFileSync(path.join(tmp, 'iris-spec.json'), JSON.stringify(IRIS_SPEC));
+    interface Ref {
+      num_examples: number;
+      features: Record<string, Record<string, number | number[] | Array<[string, number]>>>;
+    }
+    for (const split of ['train', 'eval']) {
+      const ref = py<Ref>('stats', splitFile(examples.uri, split), path.join(tmp, 'iris-spec.json'));
+      const ours = await readStatistics(statistics, split);
+      assert.equal(ours.numExamples, ref.num_examples);
+      for (const f of ours.features) {
+        const r = ref.features[f.name]!;
+        assert.equal(f.count, r.count, f.name);
+        assert.equal(f.missing, r.missing, f.name);
+        if (f.string) {
+          assert.equal(f.string.unique, r.unique);
+          assert.deepEqual(
+            f.string.topValues.slice(0, 5).map((t) => [t.value, t.frequency]),
+            r.top,
+          );
+          continue;
+        }
+        const n = f.numeric!;
+        for (const k of ['mean', 'std', 'min', 'max'] as const) {
+          assert.ok(Math.abs(n[k] - (r[k] as number)) <= 1e-9, `${split}/${f.name}.${k}: ${n[k]} vs ${r[k]}`);
+        }
+        assert.equal(n.zeros, r.zeros);
+        (r.quantiles as number[]).forEach((q, i) =>
+          assert.ok(Math.abs(n.quantiles[i]! - q) <= 1e-9, `${split}/${f.name} q${i}: ${n.quantiles[i]} vs ${q}`),
+        );
+        assert.deepEqual(
+          n.histogram.map((b) => b.count),
+          r.histogram,
+          `${split}/${f.name} histogram`,
+        );
+        (r.edges as number[]).forEach((e, i) =>
+          assert.ok(Math.abs((i < 10 ? n.histogram[i]!.low : n.histogram[9]!.high) - e) <= 1e-9),
+        );
+      }
+    }
+    const html = fs.readFileSync(path.join(statistics.uri, 'report.html'), 'utf8');
+    assert.match(html, /<svg /);
+    assert.doesNotMatch(html, /<script|https?:\/\//);
+  });
+});
