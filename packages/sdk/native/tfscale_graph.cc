@@ -20,7 +20,7 @@ namespace {
 
 napi_value ThrowTf(napi_env env, TF_Status* status, const char* what) {
   std::string msg = std::string(what) + ": " + TF_Message(status);
-  napi_throw_error(env, "TFSCALE_E_COMPILED_STEP", msg.c_str());
+  napi_throw_error(env, nullptr, msg.c_str());
   return nullptr;
 }
 
@@ -85,7 +85,7 @@ napi_value Differentiate(napi_env env, napi_callback_info info) {
     for (auto& n : ys) (y.push_back(ParseOutput(graph, n)), missing = y.back().oper ? missing : n);
     for (auto& n : xs) (x.push_back(ParseOutput(graph, n)), missing = x.back().oper ? missing : n);
     if (!missing.empty()) {
-      napi_throw_error(env, "TFSCALE_E_COMPILED_STEP", ("no tensor named " + missing).c_str());
+      napi_throw_error(env, nullptr, ("no tensor named " + missing).c_str());
     } else {
       TF_AddGradientsWithPrefix(graph, prefix.c_str(), y.data(), (int)y.size(), x.data(), (int)x.size(),
                                 nullptr, status, dx.data());
@@ -253,7 +253,7 @@ napi_value Run(napi_env env, napi_callback_info info) {
   }
   if (!error.empty()) {
     for (auto* t : feedValues) TF_DeleteTensor(t);
-    napi_throw_error(env, "TFSCALE_E_COMPILED_STEP", error.c_str());
+    napi_throw_error(env, nullptr, error.c_str());
     return nullptr;
   }
   std::vector<TF_Tensor*> outputs(fetches.size(), nullptr);

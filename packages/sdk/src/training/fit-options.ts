@@ -1,6 +1,8 @@
 import { randomInt } from 'node:crypto';
 import type { Callback } from '../callbacks/callback';
 import { invalidValue } from '../core/errors';
+import type { StepThreads } from './compiled/compiled-step';
+import type { StepMode } from './compiled/select-step';
 import type { TrainingData } from './data/training-data';
 import type { GradientHook } from './train-step';
 
@@ -38,6 +40,10 @@ export interface FitOptions {
   globalBatchSize?: number;
   /** False on replicas that must not write files (set by strategies). */
   isPrimary?: boolean;
+  /** 'auto' (default): one TensorFlow session call per step when the model allows, else eager. */
+  stepMode?: StepMode;
+  /** Thread pools of the compiled step's session (0 or unset: TensorFlow decides). */
+  stepThreads?: StepThreads;
 }
 
 /** {@link FitOptions} with defaults filled in and values checked. */
@@ -47,7 +53,8 @@ type OptionalKeys =
   | 'stepsPerEpoch'
   | 'gradientHook'
   | 'reduceLogs'
-  | 'globalBatchSize';
+  | 'globalBatchSize'
+  | 'stepThreads';
 export type ResolvedFitOptions = Required<Omit<FitOptions, OptionalKeys>> & Pick<FitOptions, OptionalKeys>;
 
 function positiveInt(name: string, value: number | undefined, fallback: number, min = 1): number {
@@ -96,5 +103,15 @@ export function resolveFitOptions(o: FitOptions): ResolvedFitOptions {
     reduceLogs: o.reduceLogs,
     globalBatchSize: o.globalBatchSize === undefined ? undefined : positiveInt('globalBatchSize', o.globalBatchSize, 1),
     isPrimary: o.isPrimary ?? true,
+    stepMode: stepMode(o.stepMode),
+    stepThreads: o.stepThreads,
   };
+}
+
+function stepMode(mode: StepMode | undefined): StepMode {
+  if (mode === undefined) return 'auto';
+  if (mode !== 'auto' && mode !== 'compiled' && mode !== 'eager') {
+    throw invalidValue('stepMode', mode, "'auto', 'compiled' or 'eager'");
+  }
+  return mode;
 }

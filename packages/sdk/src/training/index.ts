@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 export { buildModel, buildOptimizer, compileModel } from './build-model';
+export * from './compiled';
 export * from './data';
 export { type FitOptions, type ResolvedFitOptions, resolveFitOptions } from './fit-options';
 export { kerasLogName, ModelFunctions } from './model-functions';

@@ -1,19 +1,24 @@
 import type { LayersModel } from '@tensorflow/tfjs';
 import { inject, injectable } from 'tsyringe';
 import { loadTf, type Tf } from '../backend/tf';
-import type { Logs } from '../callbacks/callback';
+import type { Callback, Logs } from '../callbacks/callback';
 import type { CallbackContext, TrainingParams, TrainingPosition } from '../callbacks/callback-context';
 import { CallbackList } from '../callbacks/callback-list';
 import { History } from '../callbacks/history';
+import { MetricsStream } from '../callbacks/metrics-stream';
+import { ProgressBar } from '../callbacks/progress-bar';
+import { TensorBoard } from '../callbacks/tensorboard';
+import { TerminateOnNaN } from '../callbacks/terminate-on-nan';
 import { type TrainingControl, TrainingControlToken } from '../callbacks/training-control';
 import { invalidValue } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { LoggerToken } from '../core/tokens';
+import { selectTrainStep } from './compiled/select-step';
 import type { TrainingData } from './data/training-data';
 import { type FitOptions, type ResolvedFitOptions, resolveFitOptions } from './fit-options';
 import { optimizerAccess } from './optimizer-access';
 import { RunningMeans } from './running-means';
-import { TestStep, TrainStep } from './train-step';
+import { TestStep } from './train-step';
 
 /**
  * Runs Keras-style training loops on a compiled tfjs model. It coordinates: data comes from a
@@ -40,7 +45,14 @@ export class Trainer {
     // File sources load (and report bad rows) here, before any callback runs.
     await train.ready?.();
     await validation?.ready?.();
-    const step = new TrainStep(tf, model, o.gradientHook);
+    const step = selectTrainStep(tf, model, {
+      mode: o.stepMode,
+      hook: o.gradientHook,
+      logger: this.logger,
+      threads: o.stepThreads,
+    });
+    // A compiled step keeps the weights natively; callbacks reading them per batch need a sync.
+    const batchSync = step.mode === 'compiled' && o.callbacks.some(needsBatchWeights);
     const history = new History();
     // History goes last, as in Keras, so it records what other callbacks add to the logs.
     const callbacks = new CallbackList([...o.callbacks, history]);
@@ -118,6 +130,7 @@ export class Trainer {
           const global = await o.reduceLogs(values, batch.size);
           means.add(global.values, global.samples);
         } else means.add(values, batch.size);
+        if (batchSync) await step.sync();
         const done = position.step;
         position.step++;
         position.globalStep++;
@@ -131,6 +144,7 @@ export class Trainer {
         }
       }
       epochLogs = means.logs();
+      await step.sync();
       // As Keras: validation runs even when a callback stopped training during this epoch.
       if (validation && (epoch + 1) % o.validationFreq === 0) {
         const val = await this.runTest(tf, model, validation, o.validationBatchSize, callbacks);
@@ -145,6 +159,7 @@ export class Trainer {
       }
       await callbacks.onEpochEnd(epoch, epochLogs);
     }
+    await step.sync();
     await callbacks.onTrainEnd(epochLogs);
     return history;
   }
@@ -189,4 +204,13 @@ function batchTensors(batch: { xs: unknown; ys: unknown }) {
   const flat = (v: unknown) =>
     Array.isArray(v) ? v : typeof v === 'object' && v && !('dataSync' in v) ? Object.values(v) : [v];
   return [...flat(batch.xs), ...flat(batch.ys)] as import('@tensorflow/tfjs').Tensor[];
+}
+
+const LOGS_ONLY = [History, MetricsStream, ProgressBar, TensorBoard, TerminateOnNaN];
+
+/** Callbacks with batch hooks that read only the logs, or save per epoch only. */
+function needsBatchWeights(cb: Callback): boolean {
+  if (!cb.onTrainBatchEnd && !cb.onTrainBatchBegin) return false;
+  if (LOGS_ONLY.some((c) => cb instanceof c)) return false;
+  return (cb as { saveFreq?: unknown }).saveFreq !== 'epoch';
 }

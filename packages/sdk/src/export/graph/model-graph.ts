@@ -5,7 +5,7 @@
  */
 import type { LayersModel, layers, SymbolicTensor } from '@tensorflow/tfjs';
 import type { GraphDType, GraphShape } from './attrs';
-import { GraphBuilder, type TensorRef } from './graph-builder';
+import { GraphBuilder, type GraphVariable, type TensorRef } from './graph-builder';
 import { LAYER_EMITTERS } from './layers/index';
 import { type LayerCall, unsupportedLayer } from './layers/layer-call';
 
@@ -52,6 +52,8 @@ export interface ModelGraph {
   readonly graph: GraphBuilder;
   readonly inputs: readonly GraphSignatureTensor[];
   readonly outputs: readonly GraphSignatureTensor[];
+  /** The tfjs weight behind each graph variable (variables mode), in creation order. */
+  readonly weights: ReadonlyMap<GraphVariable, Weight>;
 }
 
 /**
@@ -100,7 +102,7 @@ export function buildModelGraph(model: LayersModel, options: ModelGraphOptions =
   );
   const outputKeys = uniqueKeys(model.outputs.map((t) => tfName(t.sourceLayer.name)));
   const outputs = model.outputs.map((t, i) => ({ key: outputKeys[i]!, tensor: results[i]!, shape: t.shape }));
-  return { graph: g, inputs, outputs };
+  return { graph: g, inputs, outputs, weights: walker.variableWeights };
 }
 
 function uniqueKeys(names: string[]): string[] {
@@ -117,6 +119,7 @@ type Weight = layers.Layer['weights'][number];
 
 class Walker {
   private readonly weights = new Map<Weight, () => TensorRef>();
+  readonly variableWeights = new Map<GraphVariable, Weight>();
 
   constructor(
     private readonly g: GraphBuilder,
@@ -202,6 +205,7 @@ class Walker {
         get = () => value;
       } else {
         const variable = this.g.variable(shortName, dtype, w.shape as number[], data);
+        this.variableWeights.set(variable, w);
         get = () => this.g.read(variable);
       }
       this.weights.set(w, get);

@@ -149,4 +149,17 @@ export const OP_SPECS: Readonly<Record<string, OpSpec>> = {
   Softsign: T0,
   Softmax: T0,
   LogSoftmax: T0,
+  // Training (the compiled train step): losses, metrics, optimizer updates.
+  Sum: reduce,
+  Neg: T0,
+  Abs: T0,
+  Log: T0,
+  Log1p: T0,
+  Exp: T0,
+  Floor: T0,
+  AddN: { typeFrom: { T: 0 }, count: { attr: 'N', from: 0, toEnd: 0 }, out: 'T' },
+  OneHot: { typeFrom: { TI: 0, T: 2 }, defaults: { axis: attrValue.i(-1) }, out: 'T' },
+  ArgMax: { typeFrom: { T: 0, Tidx: 1 }, defaults: { output_type: attrValue.type('int64') }, out: 'output_type' },
+  Equal: { typeFrom: { T: 0 }, defaults: { incompatible_shape_error: attrValue.b(true) }, out: '=bool' },
+  Greater: { typeFrom: { T: 0 }, out: '=bool' },
 };
