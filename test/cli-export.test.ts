@@ -58,4 +58,37 @@ describe('tfscale export', function () {
     );
     assert.equal(fs.existsSync(path.join(dir, 'm')), false, 'nothing is written when one format cannot be exported');
   });
+
+  it('passes exporter options: --quantize dynamic-int8 gives a smaller TFLite file; a malformed --option is refused', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfscale-cli-export-'));
+    const tf = loadTf();
+    const model = tf.sequential({
+      layers: [tf.layers.dense({ inputShape: [256], units: 256 }), tf.layers.dense({ units: 4 })],
+    });
+    await model.save(tfjsFolder(path.join(dir, 'ckpt')));
+    const size = (args: string[]) => {
+      const r = tfscale([
+        'export',
+        path.join(dir, 'ckpt'),
+        '--format',
+        'tflite',
+        '--out',
+        path.join(dir, 'm'),
+        ...args,
+      ]);
+      assert.equal(r.status, 0, r.stderr);
+      const v = /^version (\d+) of/m.exec(r.stdout)![1]!;
+      return fs.statSync(path.join(dir, 'm', 'tflite', v, 'model.tflite')).size;
+    };
+    const float = size([]);
+    const int8 = size(['--quantize', 'dynamic-int8']);
+    assert.ok(int8 * 3 < float, `int8 ${int8} bytes vs float ${float}`);
+    assert.equal(size(['--option', 'tflite.quantize="dynamic-int8"']), int8);
+    const bad = tfscale(['export', path.join(dir, 'ckpt'), '--format', 'tflite', '--option', 'quantize']);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /Invalid value for `option`/);
+    const other = tfscale(['export', path.join(dir, 'ckpt'), '--format', 'tfjs', '--quantize', 'dynamic-int8']);
+    assert.equal(other.status, 1);
+    assert.match(other.stderr, /Invalid value for `exporter options`/);
+  });
 });

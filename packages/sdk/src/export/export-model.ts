@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
-import { TfscaleError } from '../core/errors';
+import { invalidValue, TfscaleError } from '../core/errors';
 import { ExporterRegistryToken, LoggerToken } from '../core/tokens';
 import type { ExportResult } from './exporter';
 
@@ -21,6 +21,8 @@ export interface ExportModelOptions {
   /** Version number; the next free one by default. */
   version?: number;
   overwrite?: boolean;
+  /** Extra options per format, given to that exporter's `export()`, e.g. `{ tflite: { quantize: 'dynamic-int8' } }`. */
+  exporterOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 /** What {@link exportModel} wrote. */
@@ -70,6 +72,10 @@ export async function exportModel(
   const registry = container.resolve(ExporterRegistryToken);
   const logger = container.resolve(LoggerToken);
   const formats = [...new Set(options.formats.map((f) => f.trim().toLowerCase()).filter(Boolean))];
+  for (const format of Object.keys(options.exporterOptions ?? {})) {
+    if (!formats.includes(format))
+      throw invalidValue('exporter options', format, `one of the formats being exported (${formats.join(', ')})`);
+  }
   for (const format of formats) {
     if (!registry.has(format) && PLUGIN_PACKAGES[format]) {
       throw new TfscaleError('TFSCALE_E_REGISTRY_UNKNOWN', `The ${format} exporter is not installed.`, {
@@ -83,6 +89,7 @@ export async function exportModel(
   for (const exporter of exporters) {
     results.push(
       await exporter.export(model, versionDir(options.base, exporter.format, version), {
+        ...options.exporterOptions?.[exporter.format],
         overwrite: options.overwrite,
       }),
     );

@@ -14,6 +14,28 @@ interface ExportFlags {
   version?: string;
   overwrite?: boolean;
   backend?: string;
+  option?: string[];
+  quantize?: string;
+}
+
+/** `--option tflite.quantize=dynamic-int8` and `--quantize` as per-format exporter options. */
+function exporterOptions(flags: ExportFlags): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  const pairs = [...(flags.option ?? [])];
+  if (flags.quantize !== undefined) pairs.push(`tflite.quantize=${flags.quantize}`);
+  for (const pair of pairs) {
+    const m = /^([a-z0-9_-]+)\.([A-Za-z0-9_]+)=(.*)$/s.exec(pair);
+    if (!m) throw invalidValue('option', pair, 'format.key=value, e.g. tflite.quantize=dynamic-int8');
+    const [, format, key, raw] = m as unknown as [string, string, string, string];
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // a bare string
+    }
+    out[format] = { ...out[format], [key]: value };
+  }
+  return out;
 }
 
 /**
@@ -31,6 +53,13 @@ export function registerExportCommand(program: Command): void {
     .option('--version <n>', 'version number (default: the next free one)')
     .option('--overwrite', 'replace an existing version')
     .option('--backend <name>', 'auto, native, wasm or cpu')
+    .option(
+      '--option <format.key=value>',
+      'an exporter option, e.g. tflite.quantize=dynamic-int8 (repeatable; values parse as JSON when they can)',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .option('--quantize <mode>', 'TFLite post-training quantization: dynamic-int8 (same as --option tflite.quantize=…)')
     .action(async (model: string, flags: ExportFlags) => {
       const dir = path.resolve(model.replace(/^file:\/\//, '').replace(/[/\\]model\.json$/, ''));
       if (!fs.existsSync(path.join(dir, 'model.json'))) {
@@ -51,6 +80,7 @@ export function registerExportCommand(program: Command): void {
         base,
         version,
         overwrite: flags.overwrite,
+        exporterOptions: exporterOptions(flags),
       });
       for (const r of results)
         console.log(`${r.format.padEnd(11)} ${r.path}  (${r.files.length} files, ${(r.bytes / 1024).toFixed(1)} KiB)`);
