@@ -9,6 +9,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { ServingError } from '../types';
+import { decimalToDouble } from './decimal-double';
 import {
   JsonNumber,
   JsonObject,
@@ -184,15 +185,27 @@ class Reader {
       this.nanOrInf(i, minus);
       return;
     }
-    let m = 0;
+    // The significant digits: the first 15 in `high` (exact), the next 4 in `low`; `sig` counts all.
+    let high = 0;
+    let low = 0;
+    let lowDigits = 0;
+    let sig = 0;
     let digits = 0;
     if (c === 0x30) {
       i++;
       digits = 1;
     } else if (c >= 0x31 && c <= 0x39) {
-      while (i < b.length && b[i] >= 0x30 && b[i] <= 0x39) {
-        m = m * 10 + (b[i++] - 0x30);
+      while (i < b.length) {
+        const d = b[i] - 0x30;
+        if (d < 0 || d > 9) break;
+        i++;
         digits++;
+        if (sig < 15) high = high * 10 + d;
+        else if (sig < 19) {
+          low = low * 10 + d;
+          lowDigits++;
+        }
+        sig++;
       }
     } else this.fail('Invalid value.', i);
     let frac = 0;
@@ -202,7 +215,18 @@ class Reader {
       i++;
       decimal = true;
       const from = i;
-      while (i < b.length && b[i] >= 0x30 && b[i] <= 0x39) m = m * 10 + (b[i++] - 0x30);
+      while (i < b.length) {
+        const d = b[i] - 0x30;
+        if (d < 0 || d > 9) break;
+        i++;
+        if (sig === 0 && d === 0) continue; // leading zeros of 0.00…
+        if (sig < 15) high = high * 10 + d;
+        else if (sig < 19) {
+          low = low * 10 + d;
+          lowDigits++;
+        }
+        sig++;
+      }
       frac = i - from;
       if (frac === 0) this.fail('Miss fraction part in number.', i);
     }
@@ -217,13 +241,21 @@ class Reader {
     }
     this.i = i;
     if (!decimal) {
-      this.integer(start, i, minus, m, digits);
+      this.integer(start, i, minus, high, digits);
       return;
     }
-    // Clinger's fast path: an exact significand and an exact power of ten round once, correctly.
     const e = exp - frac;
-    let v = digits + frac <= 15 && e >= -22 && e <= 22 ? (e >= 0 ? m * POW10[e] : m / POW10[-e]) : undefined;
-    v ??= Math.abs(Number(latin1(b, start, i)));
+    // Clinger's fast path (an exact significand times an exact power of ten rounds once), then
+    // the double-double one; the text only for what neither can decide.
+    let v =
+      sig <= 15 && e >= -22 && e <= 22
+        ? e >= 0
+          ? high * POW10[e]
+          : high / POW10[-e]
+        : sig <= 19
+          ? decimalToDouble(high, low, lowDigits, e)
+          : Number.NaN;
+    if (Number.isNaN(v)) v = Math.abs(Number(latin1(b, start, i)));
     if (v === Infinity) this.fail('Number too big to be stored in double.', start);
     this.nv = minus ? -v : v;
     this.nk = NUM_DOUBLE;
