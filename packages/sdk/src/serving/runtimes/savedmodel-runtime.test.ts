@@ -6,6 +6,8 @@ import { type Servable, ServingError, type ServingTensor } from '../types';
 import { pythonModels } from './python-models.test';
 import { SavedModelRuntime } from './savedmodel-runtime';
 
+/** The runner's own setting, read before any test loads the addon. */
+const presetInterOp = process.env.TF_NUM_INTEROP_THREADS;
 const f32 = (t: ServingTensor | undefined) => [...(t!.data as Float32Array)];
 const text = (t: ServingTensor | undefined) => (t!.data as Uint8Array[]).map((b) => Buffer.from(b).toString('utf8'));
 
@@ -35,6 +37,11 @@ describe('serving/runtimes/savedmodel-runtime', function () {
     after(() => {
       servable?.dispose();
       cleanup();
+    });
+
+    it('runs sessions in the calling thread unless the operator set TF_NUM_INTEROP_THREADS', () => {
+      // Read by TensorFlow at the first session; -1 = DirectSession's run_in_caller_thread.
+      assert.equal(process.env.TF_NUM_INTEROP_THREADS, presetInterOp ?? '-1');
     });
 
     it('claims folders with saved_model.pb only', async () => {
