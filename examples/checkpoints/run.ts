@@ -38,7 +38,7 @@ export function readScalars(logDir: string): Record<string, Record<string, numbe
       for (const event of readEventFileSync(file)) {
         for (const v of event.summary?.value ?? []) {
           if (v.simpleValue === undefined || !v.tag) continue;
-          ((out[run] ??= {})[v.tag] ??= []).push(v.simpleValue);
+          out[run] = { ...out[run], [v.tag]: [...(out[run]?.[v.tag] ?? []), v.simpleValue] };
         }
       }
     }
