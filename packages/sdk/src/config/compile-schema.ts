@@ -75,7 +75,12 @@ export const compileSchema = z
         .array(name)
         .optional()
         .meta({ title: 'Metrics', description: "Metrics to report, e.g. ['accuracy']." }),
+      stepMode: z.enum(['auto', 'compiled', 'eager']).optional().meta({
+        title: 'Step mode',
+        description:
+          "'auto' (default): each training step runs as one compiled TensorFlow graph when the model, loss and optimizer allow it, else eagerly (op by op) with a notice naming why; 'compiled' warns when it falls back; 'eager' never compiles.",
+      }),
     },
-    { error: 'an object { optimizer, loss, metrics? }' },
+    { error: 'an object { optimizer, loss, metrics?, stepMode? }' },
   )
   .meta({ title: 'Compile', description: 'How the model is trained: as Keras `model.compile(...)`.' });

@@ -121,6 +121,7 @@ export async function runTraining(
       stepsPerEpoch: run.stepsPerEpoch,
       callbacks,
       verbose: strategy.isPrimary ? verbose : 0,
+      stepMode: run.compile?.stepMode,
     };
     const distributed = strategy.prepareFit
       ? await strategy.prepareFit(model, data, fitOptions, control)
