@@ -5,7 +5,8 @@
  * model server's REST answer for the same input (SavedModel on native TensorFlow).
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -198,5 +199,42 @@ describe('browser deployment: the page in Chromium predicts what the model serve
     await page.waitForSelector('body[data-state="error"]');
     assert.match((await page.textContent('#error')) ?? '', /63 values; expected 64 \(shape \[8, 8, 1\]\)/);
     assert.deepEqual(problems, []);
+  });
+
+  it('tfscale deploy --target browser prints the page, serves it until Ctrl-C, then exits 0', async () => {
+    const cli = path.resolve(__dirname, '..', '..', 'packages/sdk/dist/cli/main.js');
+    const out = path.join(dir, 'site-cli');
+    const child = spawn(process.execPath, [
+      cli,
+      'deploy',
+      path.join(dir, 'features'),
+      '--target',
+      'browser',
+      '--out',
+      out,
+    ]);
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    const exited = once(child, 'exit');
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!/^Ctrl-C stops it\.$/m.test(stdout)) {
+        assert.ok(child.exitCode === null && Date.now() < deadline, `no page: ${stdout}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const url = /^ {2}page {2}(http:\/\/127\.0\.0\.1:\d+\/?)$/m.exec(stdout)?.[1];
+      assert.ok(url, stdout);
+      assert.doesNotMatch(stdout, /REST|curl/, 'a page is not a model API');
+      const page = await fetch(url);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<html/i);
+    } finally {
+      child.kill('SIGINT');
+    }
+    const [code] = await exited;
+    assert.equal(code, 0);
+    assert.match(stdout, /^stopped$/m);
   });
 });

@@ -50,6 +50,8 @@ export interface BrowserDeployerOptions {
 export class BrowserDeployment implements Deployment {
   readonly url: string;
   readonly notes: readonly string[];
+  readonly urlKind = 'page';
+  readonly inProcess = true;
 
   constructor(
     private readonly server: StaticServer,

@@ -63,6 +63,10 @@ export interface Deployment {
   readonly stopCommand?: string;
   /** Extra lines for the user (files written, how to open or apply them), for CLIs to print. */
   readonly notes?: readonly string[];
+  /** What `url` is: a model API (default) or a web page to open. */
+  readonly urlKind?: 'api' | 'page';
+  /** Served by the calling process (a static server): it ends with the process, so a CLI keeps running until Ctrl-C. */
+  readonly inProcess?: boolean;
   status(): Promise<DeploymentStatus>;
   stop(): Promise<void>;
 }

@@ -89,12 +89,25 @@ async function printDeployment(target: string, name: string, deployment: Deploym
   const local = deployment instanceof LocalDeployment ? deployment : undefined;
   const how = local ? (local.started ? `started pid ${local.pid}` : `already running, pid ${local.pid}: attached`) : '';
   console.log(`Deployed ${name} (target ${target}${how ? `, ${how}` : ''})`);
-  if (deployment.url) console.log(`  REST  ${deployment.url}  (TF Serving /v1, KServe V2 /v2)`);
+  const page = deployment.urlKind === 'page';
+  if (deployment.url && page) console.log(`  page  ${deployment.url}`);
+  else if (deployment.url) console.log(`  REST  ${deployment.url}  (TF Serving /v1, KServe V2 /v2)`);
   if (deployment.grpcAddress) console.log(`  gRPC  ${deployment.grpcAddress}`);
   if (local) console.log(`  log   ${local.record.logFile}`);
   for (const note of deployment.notes ?? []) console.log(`  ${note}`);
-  if (deployment.url) console.log(`try:  ${await exampleCurl(deployment.url, name)}`);
+  if (deployment.url && !page) console.log(`try:  ${await exampleCurl(deployment.url, name)}`);
   if (deployment.stopCommand) console.log(`stop: ${deployment.stopCommand}`);
+}
+
+/** Keeps an in-process deployment (the browser page's server) up until Ctrl-C or SIGTERM. */
+async function serveUntilSignal(deployment: Deployment): Promise<void> {
+  console.log('Ctrl-C stops it.');
+  await new Promise<void>((resolve) => {
+    const stop = () => void deployment.stop().then(resolve, resolve);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  console.log('stopped');
 }
 
 async function printList(): Promise<void> {
@@ -179,5 +192,6 @@ export function registerDeployCommand(program: Command): void {
         options: specOptions(flags),
       });
       await printDeployment(flags.target, name, deployment);
+      if (deployment.inProcess) await serveUntilSignal(deployment);
     });
 }
