@@ -384,6 +384,70 @@ async function setupOne(pkgName, pkgDir, repoRoot, gpu, rebuild) {
   return status;
 }
 
+/** node-gyp's CLI: a local install, else the one npm bundles (what node-pre-gyp uses too). */
+function nodeGypBin(from) {
+  try {
+    return require.resolve('node-gyp/bin/node-gyp.js', { paths: [from] });
+  } catch {}
+  const npmDirs = [
+    process.env.npm_execpath && path.resolve(path.dirname(process.env.npm_execpath), '..'),
+    path.resolve(process.execPath, '..', '..', 'lib', 'node_modules', 'npm'),
+    '/usr/lib/node_modules/npm',
+    '/usr/local/lib/node_modules/npm',
+  ].filter(Boolean);
+  for (const dir of npmDirs) {
+    const bin = path.join(dir, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+    if (fs.existsSync(bin)) return bin;
+  }
+  return undefined;
+}
+
+/**
+ * Builds tfscale's compiled-train-step addon (native/tfscale_graph.cc) against the TensorFlow
+ * libraries just staged for tfjs-node, and checks that it loads. Records the outcome as
+ * `compiledStep` in the tfjs-node status; a failure only means training runs eagerly.
+ */
+function buildGraphAddon(sdkDir, pkgDir) {
+  const nativeDir = path.join(sdkDir, 'native');
+  const addon = path.join(nativeDir, 'build', 'Release', 'tfscale_graph.node');
+  const fail = (reason) => ({ ok: false, reason, fix: 'npx tfscale setup-native --verbose' });
+  if (!fs.existsSync(path.join(nativeDir, 'binding.gyp'))) return fail(`no ${nativeDir}/binding.gyp`);
+  const gyp = nodeGypBin(sdkDir);
+  const dir = nodeDir();
+  if (!gyp || !dir) return fail(gyp ? 'no Node.js headers found for node-gyp' : 'node-gyp not found');
+  const tfDir = fs.realpathSync(path.join(pkgDir, 'deps'));
+  const r = run(process.execPath, [gyp, 'rebuild', `--tf_dir=${tfDir}`], {
+    cwd: nativeDir,
+    env: { ...process.env, npm_config_nodedir: dir, JOBS: String(os.cpus().length) },
+  });
+  if (r.error || r.status !== 0) {
+    const logFile = path.join(nativeDir, 'build', 'tfscale-build.log');
+    fs.mkdirSync(path.dirname(logFile), { recursive: true });
+    fs.writeFileSync(logFile, `${r.stdout || ''}\n${r.stderr || ''}`);
+    return fail(`node-gyp build failed (log: ${logFile}): ${lastLine(r.stderr)}`);
+  }
+  const probe = run(process.execPath, ['-e', `console.log(require(${JSON.stringify(addon)}).tensorflowVersion)`], {
+    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
+  });
+  if (probe.status !== 0) return fail(`the compiled-step addon does not load: ${lastLine(probe.stderr)}`);
+  return { ok: true, addon, tensorflow: (probe.stdout || '').trim() };
+}
+
+/** Adds the compiled-step addon to a successful tfjs-node build (once per install). */
+function withGraphAddon(status, pkgDir, rebuild) {
+  if (!status.ok || status.flavor !== 'cpu') return status;
+  if (!rebuild && status.compiledStep?.ok && fs.existsSync(status.compiledStep.addon)) return status;
+  const compiledStep = buildGraphAddon(path.resolve(__dirname, '..'), pkgDir);
+  const next = { ...status, compiledStep };
+  writeStatus(pkgDir, next);
+  log(
+    compiledStep.ok
+      ? `ready: compiled train step addon (TensorFlow ${compiledStep.tensorflow})`
+      : `compiled train step unavailable (training runs eagerly): ${compiledStep.reason}`,
+  );
+  return next;
+}
+
 /**
  * Builds the native backend; resolves to the status written beside each package.
  * @example
@@ -421,7 +485,7 @@ async function setupNative(opts = {}) {
   const results = [];
   for (const [name, dir, gpu] of targets) {
     try {
-      results.push(await setupOne(name, dir, repoRoot, gpu, opts.force));
+      results.push(withGraphAddon(await setupOne(name, dir, repoRoot, gpu, opts.force), dir, opts.force));
     } catch (err) {
       const status = {
         ok: false,

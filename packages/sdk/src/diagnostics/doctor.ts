@@ -5,6 +5,7 @@ import { selectBackend } from '../backend/select-backend';
 import { BackendRegistryToken } from '../core/tokens';
 import { SDK_VERSION } from '../core/version';
 import { type DeviceList, listDevices } from '../devices';
+import { loadGraphAddon } from '../training/compiled/addon';
 import { inspectPlugins, type PluginReport } from './plugin-report';
 
 /** One backend as doctor saw it. */
@@ -25,6 +26,8 @@ export interface DoctorReport {
     notice?: string;
     error?: string;
     candidates: BackendCandidate[];
+    /** The compiled train step's addon: 'available (TensorFlow x)' or 'unavailable: why'. */
+    compiledStep?: string;
   };
   devices: DeviceList;
   plugins: PluginReport;
@@ -68,6 +71,10 @@ export async function runDoctor(container: DependencyContainer, cwd: string): Pr
     backend.error = (err as Error).message;
   }
 
+  const graph = loadGraphAddon();
+  backend.compiledStep = graph.addon
+    ? `available (TensorFlow ${graph.addon.tensorflowVersion})`
+    : `unavailable, training runs eagerly: ${graph.reason}`;
   return {
     sdk: { version: SDK_VERSION, node: process.version, platform: process.platform, arch: process.arch },
     backend,
@@ -96,6 +103,7 @@ export function renderDoctorReport(r: DoctorReport): string {
     const state = c.available ? `available${c.version ? ` ${c.version}` : ''}` : `unavailable: ${c.reason}`;
     row('', `  ${c.name.padEnd(11)}${state}${!c.available && c.fix ? `\n${''.padEnd(23)}fix: ${c.fix}` : ''}`);
   }
+  if (r.backend.compiledStep) row('training', `compiled step ${r.backend.compiledStep}`);
   const gpus = r.devices.gpus.length;
   for (const d of r.devices.devices) row(d === r.devices.devices[0] ? 'devices' : '', `${d.id.padEnd(7)}${d.label}`);
   if (!gpus) row('', `no GPUs: ${r.devices.gpuQuery.reason ?? 'none found'}`);
