@@ -8,7 +8,7 @@ import {
   parseTree,
   printParseErrorCode,
 } from 'jsonc-parser';
-import type { CatalogEntry, JsonSchema, PluginCatalog, SdkApi } from './catalog';
+import type { CatalogEntry, JsonSchema, OptionsChecker, PluginCatalog, SdkApi } from './catalog';
 
 /** A problem in the run file, by character offsets. */
 export interface Problem {
@@ -92,6 +92,36 @@ export function analyze(text: string, catalog: PluginCatalog, sdk: SdkApi): Prob
         message: issue.hint ? `${issue.message} ${issue.hint}` : issue.message,
       });
     }
+  }
+  return problems;
+}
+
+/**
+ * Problems with the options given to named plugins (the strategy's and each callback's; a
+ * callback named alone gets none): each plugin judges its own options, as when the run starts.
+ * @example
+ *   await optionProblems('{"callbacks": [{"name": "early_stopping", "options": {"patience": -1}}]}', check);
+ */
+export async function optionProblems(text: string, check: OptionsChecker): Promise<Problem[]> {
+  const root = parseTree(text);
+  if (!root) return [];
+  const targets: { point: 'strategy' | 'callback'; path: (string | number)[] }[] = [
+    { point: 'strategy', path: ['strategy'] },
+  ];
+  const callbacks = findNodeAtLocation(root, ['callbacks'])?.children?.length ?? 0;
+  for (let i = 0; i < callbacks; i++) targets.push({ point: 'callback', path: ['callbacks', i] });
+  const problems: Problem[] = [];
+  for (const { point, path } of targets) {
+    const node = findNodeAtLocation(root, path);
+    // 'early_stopping' alone is made with no options, as the run will.
+    const name = node?.type === 'string' ? node : node && findNodeAtLocation(node, ['name']);
+    const options = node?.type === 'object' ? findNodeAtLocation(node, ['options']) : undefined;
+    if (name?.type !== 'string' || (options && options.type !== 'object')) continue;
+    if (point === 'strategy' && !options) continue; // strategies take their options from the run
+    const value = options ? (getNodeValue(options) as Record<string, unknown>) : {};
+    const message = await check(point, name.value as string, value);
+    const at = options ?? name;
+    if (message) problems.push({ start: at.offset, end: at.offset + at.length, message, severity: 'error' });
   }
   return problems;
 }

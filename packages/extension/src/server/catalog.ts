@@ -24,6 +24,16 @@ export interface ConfigIssue {
   hint?: string;
 }
 
+/**
+ * Makes the named plugin's object with these options, as a run would, and returns the plugin's
+ * own complaint (its coded error message and hint), or undefined when it accepts them.
+ */
+export type OptionsChecker = (
+  point: 'strategy' | 'callback',
+  name: string,
+  options: Record<string, unknown>,
+) => Promise<string | undefined>;
+
 /** The SDK functions the server uses, from the workspace's `@tfscale/sdk`. */
 export interface SdkApi {
   validateRun(value: unknown, options: { form: 'file' }): { ok: true } | { ok: false; issues: ConfigIssue[] };
@@ -45,6 +55,8 @@ export interface JsonSchema {
   default?: unknown;
 }
 
+type PluginFactory = (options: Record<string, unknown>, ctx: { container: Container; logger: unknown }) => unknown;
+
 interface Registry {
   list(): CatalogEntry[];
 }
@@ -55,6 +67,8 @@ interface Container {
 
 interface SdkModule extends SdkApi {
   createSdkContainerWithPlugins(options: { cwd: string }): Promise<Container>;
+  createRunContainer(root: Container): Container & { dispose?(): unknown };
+  LoggerToken: symbol;
   StrategyRegistryToken: symbol;
   CallbackRegistryToken: symbol;
   ExporterRegistryToken: symbol;
@@ -67,7 +81,10 @@ interface SdkModule extends SdkApi {
  * @example
  *   const { sdk, catalog } = await loadSdk('/w/node_modules/@tfscale/sdk/dist/index.js', '/w');
  */
-export async function loadSdk(sdkMain: string, cwd: string): Promise<{ sdk: SdkApi; catalog: PluginCatalog }> {
+export async function loadSdk(
+  sdkMain: string,
+  cwd: string,
+): Promise<{ sdk: SdkApi; catalog: PluginCatalog; checkOptions: OptionsChecker }> {
   const mod = createRequire(__filename)(sdkMain) as SdkModule;
   const container = await mod.createSdkContainerWithPlugins({ cwd });
   const entries = (token: symbol) =>
@@ -75,7 +92,23 @@ export async function loadSdk(sdkMain: string, cwd: string): Promise<{ sdk: SdkA
       .resolve<Registry>(token)
       .list()
       .map((e) => ({ name: e.name, description: e.description, plugin: e.plugin }));
+  const checkOptions: OptionsChecker = async (point, name, options) => {
+    const token = point === 'strategy' ? mod.StrategyRegistryToken : mod.CallbackRegistryToken;
+    const registry = container.resolve<{ has(n: string): boolean; get(n: string): PluginFactory }>(token);
+    if (!registry.has(name)) return undefined;
+    // A run scope of its own, as a run has: factories only read options and resolve services here.
+    const scope = mod.createRunContainer(container);
+    try {
+      await registry.get(name)(options, { container: scope, logger: container.resolve(mod.LoggerToken) });
+      return undefined;
+    } catch (err) {
+      const e = err as Error & { code?: string; hint?: string };
+      if (!e.code?.startsWith('TFSCALE_E_')) return undefined; // not the plugin judging its options
+      return e.hint && !e.message.includes(e.hint) ? `${e.message} ${e.hint}` : e.message;
+    }
+  };
   return {
+    checkOptions,
     sdk: mod,
     catalog: {
       strategy: entries(mod.StrategyRegistryToken),

@@ -12,12 +12,13 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerInitOptions } from '../client/language-client';
-import { analyze, complete, hover } from './analysis';
-import { loadSdk, type PluginCatalog, type SdkApi } from './catalog';
+import { analyze, complete, hover, optionProblems } from './analysis';
+import { loadSdk, type OptionsChecker, type PluginCatalog, type SdkApi } from './catalog';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-let loaded: Promise<{ sdk: SdkApi; catalog: PluginCatalog } | undefined> = Promise.resolve(undefined);
+let loaded: Promise<{ sdk: SdkApi; catalog: PluginCatalog; checkOptions: OptionsChecker } | undefined> =
+  Promise.resolve(undefined);
 
 connection.onInitialize((params) => {
   const init = params.initializationOptions as ServerInitOptions;
@@ -37,7 +38,12 @@ connection.onInitialize((params) => {
 async function validate(doc: TextDocument): Promise<void> {
   const sdk = await loaded;
   if (!sdk) return;
-  const diagnostics: Diagnostic[] = analyze(doc.getText(), sdk.catalog, sdk.sdk).map((p) => ({
+  const text = doc.getText();
+  const problems = analyze(text, sdk.catalog, sdk.sdk);
+  // Options are judged by the plugins themselves (unknown names are skipped: reported above).
+  problems.push(...(await optionProblems(text, sdk.checkOptions)));
+  if (doc.version !== documents.get(doc.uri)?.version) return; // edited meanwhile: a newer check follows
+  const diagnostics: Diagnostic[] = problems.map((p) => ({
     range: { start: doc.positionAt(p.start), end: doc.positionAt(p.end) },
     message: p.message,
     severity: p.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,

@@ -1,8 +1,8 @@
 // The run-file analysis with the workspace's real SDK and plugins loaded, as the server does.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { analyze, complete, hover } from '../server/analysis';
-import { loadSdk, type PluginCatalog, type SdkApi } from '../server/catalog';
+import { analyze, complete, hover, optionProblems } from '../server/analysis';
+import { loadSdk, type OptionsChecker, type PluginCatalog, type SdkApi } from '../server/catalog';
 import { locateSdk, sdkMissingMessage } from '../shared/sdk-locator';
 import { REPO } from './fixtures';
 
@@ -20,11 +20,12 @@ describe('run-file language server analysis (real SDK + plugins)', function () {
   this.timeout(60_000);
   let sdk: SdkApi;
   let catalog: PluginCatalog;
+  let checkOptions: OptionsChecker;
 
   before(async () => {
     const found = locateSdk(path.join(REPO, 'examples'));
     assert.ok(found);
-    ({ sdk, catalog } = await loadSdk(found.main, REPO));
+    ({ sdk, catalog, checkOptions } = await loadSdk(found.main, REPO));
   });
 
   it('the catalogue holds the SDK’s strategies, callbacks and exporters', () => {
@@ -67,6 +68,24 @@ describe('run-file language server analysis (real SDK + plugins)', function () {
     assert.match(p!.message, /batchSize/);
     const broken = '{ "name": "x", }';
     assert.match(analyze(broken, catalog, sdk)[0]?.message ?? '', /^JSON: /);
+  });
+
+  it('lets each named plugin judge its options: unknown keys, missing required ones', async () => {
+    const t = text({
+      callbacks: [
+        { name: 'early_stopping', options: { patience: 2, monitor: 'val_loss' } },
+        { name: 'early_stopping', options: { patiense: 2 } },
+        'model_checkpoint',
+        'tensorbord',
+      ],
+    });
+    const problems = await optionProblems(t, checkOptions);
+    assert.deepEqual(
+      problems.map((p) => at(t, p).replace(/\s+/g, ' ')),
+      ['{ "patiense": 2 }', '"model_checkpoint"'],
+    );
+    assert.match(problems[0]!.message, /Unknown option `patiense` for EarlyStopping/);
+    assert.match(problems[1]!.message, /filepath/);
   });
 
   it('completes strategy and callback names inside and outside quotes', () => {

@@ -121,7 +121,21 @@ describe('extension e2e (code-server + Chromium)', function () {
     await wb.screenshot('served');
     lap(`served at ${url}`);
 
-    // 5. tfscale.json: completion of strategy names, then a diagnostic for a misspelled one.
+    // 5. The tfscale views: the run (done), the exported model, the running server.
+    await page.locator('.activitybar .action-item a[aria-label^="tfscale"]').first().click();
+    const row = (view: string, text: RegExp) =>
+      page.locator(`.pane:has(.pane-header[aria-label^="${view}"]) .monaco-list-row`, { hasText: text }).first();
+    await row('Runs', /digits.*done/).waitFor({ timeout: 15_000 });
+    await row('Runs', /digits/).click();
+    await row('Runs', /Checkpoints \(4\)/).waitFor({ timeout: 15_000 });
+    await row('Models', /digits.*1 version/).waitFor({ timeout: 15_000 });
+    await row('Servers', new RegExp(`digits.*serving · ${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)).waitFor({
+      timeout: 15_000,
+    });
+    await wb.screenshot('views');
+    lap('views list the run, model and server');
+
+    // 6. tfscale.json: completion of strategy names, then a diagnostic for a misspelled one.
     await page.keyboard.press('Control+P');
     await page.locator('.quick-input-widget .quick-input-box input').fill('quickstart/tfscale.json');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'tfscale.json' }).first().waitFor();

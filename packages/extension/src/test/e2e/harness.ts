@@ -55,6 +55,7 @@ export class Workbench {
   async start(vsix: string): Promise<void> {
     const state = path.join(OUT, 'state');
     fs.rmSync(state, { recursive: true, force: true });
+    fs.rmSync(path.join(OUT, 'screenshots'), { recursive: true, force: true });
     const dirs = ['tmp', 'config', 'data', 'cache', 'user-data/User', 'extensions', 'chromium'].map((d) =>
       path.join(state, d),
     );
