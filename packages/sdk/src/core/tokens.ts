@@ -9,6 +9,7 @@ import type { CallbackFactory } from '../callbacks/callback';
 import type { DeployerFactory } from '../deploy/deployer';
 import type { StrategyFactory } from '../distribute/strategy';
 import type { ExporterFactory } from '../export/exporter';
+import type { ComponentFactory } from '../pipeline/component';
 import type { ServingRuntime } from '../serving/types';
 import type { Logger } from './logger';
 import type { PluginMeta } from './plugin';
@@ -92,6 +93,17 @@ export const BackendRegistryToken = createToken<Registry<Backend>>('BackendRegis
  * ```
  */
 export const ServingRuntimeRegistryToken = createToken<Registry<ServingRuntime>>('ServingRuntimeRegistry');
+
+/**
+ * Registry of pipeline components by type (`ExampleGen`, …, and custom ones plugins add), each a
+ * factory making nodes; `pipelineComponentRegistry(container)` fills the built-ins on first use.
+ *
+ * @example
+ * ```ts
+ * ctx.registry(PipelineComponentRegistryToken).register('CsvCleaner', CsvCleaner);
+ * ```
+ */
+export const PipelineComponentRegistryToken = createToken<Registry<ComponentFactory>>('PipelineComponentRegistry');
 
 /**
  * Registry of loaded plugins' metadata, filled by `loadPlugins` (lets `dependsOn` see plugins

@@ -5,6 +5,7 @@
  * {@link defineComponent}, registrable by plugins in the pipeline-component registry.
  */
 import type { DependencyContainer } from 'tsyringe';
+import { invalidValue } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { MetadataStore } from './metadata-store';
 
@@ -134,15 +135,21 @@ export function createNode<P>(
     const ref = inputs[key];
     if (!ref) {
       if (spec.optionalInputs?.includes(key)) continue;
-      throw new Error(`${spec.type}: input \`${key}\` (${type}) is not wired.`);
+      throw invalidValue(`${spec.type} input \`${key}\``, undefined, `an output of type ${type}`);
     }
     if (ref.type !== type) {
-      throw new Error(`${spec.type}: input \`${key}\` expects ${type} but got ${ref.type} from ${ref.node.id}.`);
+      throw invalidValue(
+        `${spec.type} input \`${key}\``,
+        `${ref.node.id}.${ref.key} (${ref.type})`,
+        `an output of type ${type} (${spec.type} input \`${key}\` expects ${type} but got ${ref.type})`,
+      );
     }
     wired[key] = ref;
   }
   for (const key of Object.keys(inputs)) {
-    if (!(key in spec.inputs) && inputs[key]) throw new Error(`${spec.type}: unknown input \`${key}\`.`);
+    if (!(key in spec.inputs) && inputs[key]) {
+      throw invalidValue(`${spec.type} input`, key, `one of ${Object.keys(spec.inputs).join(', ') || '(none)'}`);
+    }
   }
   const node: PipelineNode<P> = { id: options.id ?? spec.type, spec, params, inputs: wired, outputs: {} };
   for (const [key, type] of Object.entries(spec.outputs)) {
@@ -170,7 +177,7 @@ export function defineComponent<P = Record<string, unknown>>(
  * @example
  *   const make: ComponentFactory = ExampleGen;
  */
-export type ComponentFactory<P = Record<string, unknown>> = (
+export type ComponentFactory<P = AnyParams> = (
   inputs: Record<string, OutputRef | undefined>,
   params: P,
   options?: NodeOptions,

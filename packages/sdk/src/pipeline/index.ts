@@ -12,6 +12,14 @@ export {
   validateStatistics,
 } from './anomalies';
 export {
+  COMPILE_TARGETS,
+  type CompileOptions,
+  type CompileTarget,
+  compiledSteps,
+  compilePipeline,
+  taskName,
+} from './compile/compile';
+export {
   ARTIFACT_TYPES,
   type Artifact,
   type ArtifactType,
@@ -25,6 +33,7 @@ export {
   type PipelineNode,
   type PropertyValue,
 } from './component';
+export { BUILTIN_COMPONENTS, pipelineComponentRegistry } from './component-registry';
 export {
   Evaluator,
   type EvaluatorParams,
@@ -46,6 +55,7 @@ export { type ModelMeta, modelData, modelInput, Trainer, type TrainerParams } fr
 export { readTransform, Transform, type TransformParams } from './components/transform';
 export { readSplit, SplitWriter, splitFile, splitNames } from './examples-io';
 export { canonicalJson, fingerprintPath, sha256 } from './fingerprint';
+export { loadPipelineFile } from './load-pipeline';
 export {
   type ExecutionState,
   MetadataStore,
