@@ -113,6 +113,21 @@ describe('Keras 3.15 interop: .keras and .h5 both ways (interop)', function () {
       randomizeWeights(model, seeded(300 + i));
       await writeCase(entry.name, model, sampleInputs(entry, model, seeded(400 + i)));
     }
+    // Beyond the zoo: a nested functional model called twice, one call a model output (Keras
+    // counts a nested Functional's own node in output_layers only), op-chain activations inside.
+    {
+      const ii = tf.input({ shape: [4], name: 'inner_in' });
+      const io = tf.layers.dense({ units: 4, activation: 'hardSigmoid', name: 'inner_dense' }).apply(ii);
+      const inner = tf.model({ inputs: ii, outputs: io as tf.SymbolicTensor, name: 'inner' });
+      const x = tf.input({ shape: [4], name: 'x' });
+      const pre = tf.layers.dense({ units: 4, activation: 'gelu_new', name: 'pre' }).apply(x) as tf.SymbolicTensor;
+      const a = inner.apply(x) as tf.SymbolicTensor;
+      const b = inner.apply(pre) as tf.SymbolicTensor;
+      const sum = tf.layers.add({ name: 'sum' }).apply([a, b]) as tf.SymbolicTensor;
+      const model = tf.model({ inputs: x, outputs: [sum, b], name: 'outer' });
+      randomizeWeights(model, seeded(500));
+      await writeCase('nested_functional', model, [tf.randomNormal([3, 4], 0, 1, 'float32', 5)]);
+    }
     // (c) Keras → tfscale → one fine-tuning step → .keras.
     for (const c of made.filter((m) => m.keras)) {
       const model = await loadKerasModel(path.join(pyDir, c.keras!));
@@ -189,7 +204,14 @@ describe('Keras 3.15 interop: .keras and .h5 both ways (interop)', function () {
     });
   }
 
-  it('Keras-saved .keras and .h5 (Sequential CNN; three-input, two-output functional) predict in tfscale like Keras', async () => {
+  it('nested_functional (a nested Functional called twice, one call an output): Keras predicts like tfscale', () => {
+    const report = reports.nested_functional!;
+    assert.equal(report.error, undefined, report.error);
+    const { expected } = written.get('nested_functional')!;
+    for (const [i, want] of expected.entries()) assertClose(`nested_functional/${i}`, report.outputs[i]!, want.shape);
+  });
+
+  it('Keras-saved .keras and .h5 (Sequential CNN; three-input functional; every supported class) predict in tfscale like Keras', async () => {
     for (const c of made.filter((m) => m.keras)) {
       for (const file of [c.keras!, c.h5]) {
         const got = predictAll(await loadKerasModel(path.join(pyDir, file)), load(c));

@@ -62,12 +62,35 @@ def multi_input():
     return keras.Model([features, image, ids], [probs, score], name="multi_input")
 
 
+def all_layers():
+    """Every layer class tfscale supports, each with Keras' own config, and most activations."""
+    image = keras.Input((8, 8, 3), name="image")
+    ids = keras.Input((5,), dtype="int32", name="ids")
+    x = L.Rescaling(0.5, offset=0.1)(image)
+    x = L.Conv2D(4, 3, padding="same", activation="relu6")(x)
+    x = L.DepthwiseConv2D(3, depth_multiplier=2, padding="same", activation="silu")(x)
+    x = L.BatchNormalization(momentum=0.9)(x)
+    x = L.GaussianDropout(0.1)(L.GaussianNoise(0.1)(x))
+    p1, p2 = L.MaxPooling2D(2)(x), L.AveragePooling2D(2, padding="same")(x)
+    pooled = L.Average()([L.Maximum()([p1, p2]), L.Minimum()([p1, p2])])
+    g = L.Concatenate()([L.GlobalAveragePooling2D()(pooled), L.GlobalMaxPooling2D()(pooled)])
+    r = L.LayerNormalization(epsilon=1e-4)(L.SpatialDropout1D(0.2)(L.Reshape((4, 4))(g)))
+    f = L.Dropout(0.1)(L.AlphaDropout(0.1)(L.Flatten()(r)))
+    e = L.Flatten()(L.Embedding(10, 3)(ids))
+    d = L.Dense(8, activation="mish")(L.Concatenate()([f, e]))
+    a = L.Activation("log_softmax")(L.Dense(8, activation="elu")(d))
+    h = L.Concatenate()([L.Add()([d, a]), L.Multiply()([d, a])])
+    h = L.Dense(6, activation="softplus")(L.Dense(6, activation="softsign")(L.Dense(6, activation="gelu")(h)))
+    out = L.Dense(3, activation="selu")(L.Dense(4, activation="sigmoid")(h))
+    return keras.Model([image, ids], [out, L.Activation("tanh")(h)], name="all_layers")
+
+
 def sample(rng, model):
     xs = []
     for t in model.inputs:
         shape = (4,) + tuple(t.shape[1:])
         if "int" in str(t.dtype):
-            xs.append(rng.integers(0, 20, shape).astype("int32"))
+            xs.append(rng.integers(0, 10, shape).astype("int32"))
         else:
             xs.append(rng.standard_normal(shape).astype("float32"))
     return xs
@@ -137,7 +160,7 @@ def make(out):
     rng = np.random.default_rng(5)
     keras.utils.set_random_seed(5)
     manifest = []
-    for build in (seq_cnn, multi_input, tf_keras2):
+    for build in (seq_cnn, multi_input, all_layers, tf_keras2):
         if build is tf_keras2:
             model, xs = tf_keras2(out, rng)
             name = "tf_keras2"

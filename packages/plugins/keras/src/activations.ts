@@ -25,7 +25,14 @@ export interface KerasOpStep {
   readonly suffix: string;
 }
 
-/** tfjs activation → a Keras activation name, or ops that compute it after a linear layer. */
+/**
+ * tfjs activation → a Keras activation name, or ops that compute it after a linear layer.
+ *
+ * @example
+ * ```ts
+ * ACTIVATIONS_TO_KERAS.logSoftmax; // 'log_softmax'
+ * ```
+ */
 export const ACTIVATIONS_TO_KERAS: Readonly<Record<string, string | readonly KerasOpStep[]>> = {
   linear: 'linear',
   relu: 'relu',
@@ -57,7 +64,14 @@ export const ACTIVATIONS_TO_KERAS: Readonly<Record<string, string | readonly Ker
   ],
 };
 
-/** Keras activation name → tfjs name. `hard_sigmoid` only for tf.keras 2 files (0.2x + 0.5). */
+/**
+ * Keras activation name → tfjs name. `hard_sigmoid` only for tf.keras 2 files (0.2x + 0.5).
+ *
+ * @example
+ * ```ts
+ * ACTIVATIONS_FROM_KERAS.silu; // 'swish'
+ * ```
+ */
 export const ACTIVATIONS_FROM_KERAS: Readonly<Record<string, string>> = {
   linear: 'linear',
   relu: 'relu',

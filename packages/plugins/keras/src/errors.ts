@@ -5,7 +5,14 @@
  */
 import { describeValue, invalidValue, LAYER_EMITTERS, TfscaleError, unsupportedLayer } from '@tfscale/sdk';
 
-/** Format name used in export errors. */
+/**
+ * Format name used in export errors.
+ *
+ * @example
+ * ```ts
+ * unsupportedLayer({ name: 'c', className: 'Conv1D', format: FORMAT });
+ * ```
+ */
 export const FORMAT = 'keras';
 
 /**

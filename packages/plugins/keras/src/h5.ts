@@ -7,9 +7,23 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 type H5 = typeof import('h5wasm/node', { with: { 'resolution-mode': 'import' }});
-/** An open HDF5 file. */
+/**
+ * An open HDF5 file.
+ *
+ * @example
+ * ```ts
+ * const keys = await withH5File('m.h5', (f: H5File) => f.keys());
+ * ```
+ */
 export type H5File = InstanceType<H5['File']>;
-/** A group or the file. */
+/**
+ * A group or the file.
+ *
+ * @example
+ * ```ts
+ * const vars: H5Group | undefined = getGroup(f, 'layers/dense/vars');
+ * ```
+ */
 export type H5Group = InstanceType<H5['Group']>;
 
 let loading: Promise<H5> | undefined;

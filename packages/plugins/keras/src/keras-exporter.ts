@@ -20,7 +20,14 @@ import { FORMAT } from './errors';
 import { kerasArchive } from './keras-archive';
 import { tfjsToKeras } from './model-to-keras';
 
-/** The archive's name inside an export folder. */
+/**
+ * The archive's name inside an export folder.
+ *
+ * @example
+ * ```ts
+ * path.join('models/digits/keras/1', KERAS_FILE); // …/model.keras
+ * ```
+ */
 export const KERAS_FILE = 'model.keras';
 const PLUGIN = '@tfscale/plugin-keras';
 

@@ -23,7 +23,14 @@ export interface KTensor {
   readonly dtype: string;
 }
 
-/** A call argument: a tensor, a list of them, or a constant (for ops). */
+/**
+ * A call argument: a tensor, a list of them, or a constant (for ops).
+ *
+ * @example
+ * ```ts
+ * const args: KArg[] = [tensor, 0.5]; // ops.add(x, 0.5)
+ * ```
+ */
 export type KArg = KTensor | readonly KArg[] | number | string | boolean | null;
 
 /**
@@ -40,7 +47,14 @@ export interface KNode {
   readonly inputs: readonly KTensor[];
 }
 
-/** The kind of a graph operation. */
+/**
+ * The kind of a graph operation.
+ *
+ * @example
+ * ```ts
+ * const kind: KOpKind = 'layer';
+ * ```
+ */
 export type KOpKind = 'input' | 'layer' | 'model' | 'op';
 
 /**

@@ -3,7 +3,14 @@
  * attribute): serialized objects, layer entries with their inbound nodes, and small helpers.
  */
 
-/** A JSON object as parsed (values are checked where they are used). */
+/**
+ * A JSON object as parsed (values are checked where they are used).
+ *
+ * @example
+ * ```ts
+ * const config: Json = { units: 3 };
+ * ```
+ */
 export type Json = Record<string, unknown>;
 
 /**
@@ -23,7 +30,14 @@ export interface KerasObject {
   [key: string]: unknown;
 }
 
-/** The Keras version whose `.keras` layout this plugin writes (checked by the interop test). */
+/**
+ * The Keras version whose `.keras` layout this plugin writes (checked by the interop test).
+ *
+ * @example
+ * ```ts
+ * JSON.stringify({ keras_version: KERAS_VERSION });
+ * ```
+ */
 export const KERAS_VERSION = '3.15.1';
 
 /**

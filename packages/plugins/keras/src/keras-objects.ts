@@ -44,7 +44,14 @@ const DISTRIBUTION_FROM_KERAS: Readonly<Record<string, string>> = {
   uniform: 'uniform',
 };
 
-/** Reports an option that has no counterpart: (value, expected) → thrown error. */
+/**
+ * Reports an option that has no counterpart: (value, expected) → thrown error.
+ *
+ * @example
+ * ```ts
+ * const fail: Fail = (value, expected) => new Error(`got ${value}, expected ${expected}`);
+ * ```
+ */
 export type Fail = (value: unknown, expected: string) => Error;
 
 type TfjsObject = { className: string; config: Json };

@@ -7,7 +7,14 @@ import type { Json } from './keras-json';
 
 const withBias = (first: string) => (c: Json) => (c.useBias === false ? [first] : [first, 'bias']);
 
-/** tfjs class → its variables' tfjs short names in Keras order, from the tfjs config. */
+/**
+ * tfjs class → its variables' tfjs short names in Keras order, from the tfjs config.
+ *
+ * @example
+ * ```ts
+ * LAYER_VARIABLES.Dense!({ useBias: true }); // ['kernel', 'bias']
+ * ```
+ */
 export const LAYER_VARIABLES: Readonly<Record<string, (tfjsConfig: Json) => string[]>> = {
   Dense: withBias('kernel'),
   Conv2D: withBias('kernel'),
@@ -22,7 +29,14 @@ export const LAYER_VARIABLES: Readonly<Record<string, (tfjsConfig: Json) => stri
   LayerNormalization: (c) => [...(c.scale === false ? [] : ['gamma']), ...(c.center === false ? [] : ['beta'])],
 };
 
-/** Keras short variable names (legacy `.h5` `weight_names`) that tfjs spells differently. */
+/**
+ * Keras short variable names (legacy `.h5` `weight_names`) that tfjs spells differently.
+ *
+ * @example
+ * ```ts
+ * KERAS_VARIABLE_ALIASES.DepthwiseConv2D!.kernel; // 'depthwise_kernel'
+ * ```
+ */
 export const KERAS_VARIABLE_ALIASES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   // Keras 3 names the depthwise kernel `kernel`; tf.keras 2 and tfjs `depthwise_kernel`.
   DepthwiseConv2D: { kernel: 'depthwise_kernel' },

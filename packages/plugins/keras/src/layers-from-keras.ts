@@ -34,7 +34,14 @@ export interface ImportLayerContext {
   activity(): Json;
 }
 
-/** One entry: the `tf.layers` factory name and its arguments (camelCase). */
+/**
+ * One entry: the `tf.layers` factory name and its arguments (camelCase).
+ *
+ * @example
+ * ```ts
+ * const fromAdd: FromKeras = () => ({ factory: 'add', args: {} });
+ * ```
+ */
 export type FromKeras = (x: ImportLayerContext) => { factory: string; args: Json };
 
 /** Keys no entry reads that never change what a loaded layer computes. */
@@ -69,7 +76,14 @@ const dropout =
     return { factory, args: { [key]: x.num(key), ...(Array.isArray(noiseShape) ? { noiseShape } : {}) } };
   };
 
-/** Keras class → tfjs factory and arguments. */
+/**
+ * Keras class → tfjs factory and arguments.
+ *
+ * @example
+ * ```ts
+ * const { factory, args } = LAYERS_FROM_KERAS.Dense!(x); // 'dense', { units, … }
+ * ```
+ */
 export const LAYERS_FROM_KERAS: Readonly<Record<string, FromKeras>> = {
   Activation: (x) => ({ factory: 'activation', args: { activation: x.activation() } }),
   Add: merge('add'),

@@ -33,7 +33,14 @@ export interface ExportLayerContext {
   opChain: readonly KerasOpStep[];
 }
 
-/** One table entry. */
+/**
+ * One table entry.
+ *
+ * @example
+ * ```ts
+ * const toAdd: ToKeras = () => ({});
+ * ```
+ */
 export type ToKeras = (x: ExportLayerContext) => Json;
 
 const weightOptions = (x: ExportLayerContext, names: readonly string[], activity = true): Json => {
@@ -65,7 +72,14 @@ const seeded =
   (key: string): ToKeras =>
   (x) => ({ [key]: x.num(key), seed: typeof x.config.seed === 'number' ? x.config.seed : null });
 
-/** tfjs class → Keras config fields. */
+/**
+ * tfjs class → Keras config fields.
+ *
+ * @example
+ * ```ts
+ * const fields = LAYERS_TO_KERAS.Dense!(x); // { units, activation, use_bias, … }
+ * ```
+ */
 export const LAYERS_TO_KERAS: Readonly<Record<string, ToKeras>> = {
   Activation: (x) => ({ activation: x.activation() }),
   Add: merge,

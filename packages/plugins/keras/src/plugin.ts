@@ -6,7 +6,14 @@
 import type { PluginFactory, TfscalePlugin } from '@tfscale/sdk';
 import { KerasExporter } from './keras-exporter';
 
-/** Kept equal to package.json's version (a test checks). */
+/**
+ * Kept equal to package.json's version (a test checks).
+ *
+ * @example
+ * ```ts
+ * meta.version === PLUGIN_VERSION;
+ * ```
+ */
 export const PLUGIN_VERSION = '0.1.0';
 
 /**
