@@ -129,17 +129,17 @@ describe('pipeline: tf.Example interop with TensorFlow, statistics against numpy
           assert.ok(Math.abs(n[k] - (r[k] as number)) <= 1e-9, `${split}/${f.name}.${k}: ${n[k]} vs ${r[k]}`);
         }
         assert.equal(n.zeros, r.zeros);
-        (r.quantiles as number[]).forEach((q, i) =>
-          assert.ok(Math.abs(n.quantiles[i]! - q) <= 1e-9, `${split}/${f.name} q${i}: ${n.quantiles[i]} vs ${q}`),
-        );
+        for (const [i, q] of (r.quantiles as number[]).entries()) {
+          assert.ok(Math.abs(n.quantiles[i]! - q) <= 1e-9, `${split}/${f.name} q${i}: ${n.quantiles[i]} vs ${q}`);
+        }
         assert.deepEqual(
           n.histogram.map((b) => b.count),
           r.histogram,
           `${split}/${f.name} histogram`,
         );
-        (r.edges as number[]).forEach((e, i) =>
-          assert.ok(Math.abs((i < 10 ? n.histogram[i]!.low : n.histogram[9]!.high) - e) <= 1e-9),
-        );
+        for (const [i, e] of (r.edges as number[]).entries()) {
+          assert.ok(Math.abs((i < 10 ? n.histogram[i]!.low : n.histogram[9]!.high) - e) <= 1e-9);
+        }
       }
     }
     const html = fs.readFileSync(path.join(statistics.uri, 'report.html'), 'utf8');

@@ -1,9 +1,8 @@
 /**
  * The TFX chapter's pipeline on the UCI Iris data: ExampleGen → StatisticsGen → SchemaGen →
  * ExampleValidator → Transform → Trainer → Evaluator → Pusher. Run it with
- * `npx tfscale pipeline run examples/dist/pipeline/pipeline.js` (after `npx tsc -b examples`),
- * or `npm run pipeline` from the repository root. `EPOCHS` and `PIPELINE_ROOT` override the
- * defaults (the tests use them).
+ * `npx tfscale pipeline run examples/dist/pipeline/pipeline.js` after `npm run build` (see README.md).
+ * `EPOCHS`, `STRATEGY`, `MIN_ACCURACY` and `PIPELINE_ROOT` override the defaults (the tests use them).
  */
 import * as path from 'node:path';
 import {

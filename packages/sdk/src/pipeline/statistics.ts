@@ -144,7 +144,10 @@ export class StatisticsAccumulator {
     const bucket = (a: Acc, v: number) => {
       if (a.max === a.min) return 5; // numpy widens a constant's range to ±0.5: the middle bin
       let e = edgeCache.get(a);
-      if (!e) edgeCache.set(a, (e = edgesOf(a)));
+      if (!e) {
+        e = edgesOf(a);
+        edgeCache.set(a, e);
+      }
       let i = Math.trunc((v - a.min) * (10 / (a.max - a.min)));
       if (i === 10) i = 9;
       if (v < e[i]!) i--;
