@@ -263,4 +263,24 @@ describe('Keras 3.15 interop: .keras and .h5 both ways (interop)', function () {
       });
     }
   });
+
+  it('a Keras file is a model input: tfscale export model.keras / model.h5 --format tfjs predicts like Keras', async () => {
+    for (const c of made.filter((m) => m.keras).slice(0, 1)) {
+      for (const file of [c.keras!, c.h5].filter((f): f is string => typeof f === 'string')) {
+        const out = path.join(dir, 'from-keras', path.basename(file).replace(/\W/g, '_'));
+        const r = spawnSync(
+          process.execPath,
+          [cli, 'export', path.join(pyDir, file), '--format', 'tfjs', '--out', out],
+          {
+            cwd: repo,
+            encoding: 'utf8',
+          },
+        );
+        assert.equal(r.status, 0, r.stderr);
+        const model = await tf.loadLayersModel(tfjsFolder(path.join(out, 'tfjs', '1')));
+        for (const [i, want] of expectedOf(c).entries())
+          assertClose(`${file}/${i}`, compare(predictAll(model, load(c))[i]!, want), want.shape);
+      }
+    }
+  });
 });

@@ -50,6 +50,7 @@ export {
   DeployerRegistryToken,
   ExporterRegistryToken,
   LoggerToken,
+  ModelLoaderRegistryToken,
   PluginRegistryToken,
   SdkVersionToken,
   StrategyRegistryToken,

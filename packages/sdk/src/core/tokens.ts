@@ -11,6 +11,7 @@ import type { StrategyFactory } from '../distribute/strategy';
 import type { ExporterFactory } from '../export/exporter';
 import type { ComponentFactory } from '../pipeline/component';
 import type { ServingRuntime } from '../serving/types';
+import type { ModelLoader } from '../training/model-loader';
 import type { Logger } from './logger';
 import type { PluginMeta } from './plugin';
 import type { Registry } from './registry';
@@ -81,6 +82,17 @@ export const DeployerRegistryToken = createToken<Registry<DeployerFactory>>('Dep
  * ```
  */
 export const BackendRegistryToken = createToken<Registry<Backend>>('BackendRegistry');
+
+/**
+ * Registry of model loaders for other frameworks' files (`.keras`, `.h5`), by name; see
+ * `modelLoaderRegistry` in training/model-loader.ts.
+ *
+ * @example
+ * ```ts
+ * container.resolve(ModelLoaderRegistryToken).register('keras', { extensions: ['.keras', '.h5'], load });
+ * ```
+ */
+export const ModelLoaderRegistryToken = createToken<Registry<ModelLoader>>('ModelLoaderRegistry');
 
 /**
  * Registry of model server runtimes (`savedmodel`, `tfjs`, `onnx`, …), which claim model version

@@ -4,6 +4,7 @@ import type { RunDefinition } from '../config';
 import { closestMatch } from '../core/did-you-mean';
 import { invalidValue, TfscaleError } from '../core/errors';
 import { tfjsFolder } from '../io/tfjs-file-handler';
+import { loaderFor, type ModelLoader } from './model-loader';
 
 type LayerSpec = { type: string; [key: string]: unknown };
 type OptimizerSpec = string | { type: string; learningRate?: number; [key: string]: unknown };
@@ -15,16 +16,23 @@ function camel(name: string): string {
 
 /**
  * The model of a run: an instance, a factory's result, a declarative sequential stack, or a
- * saved TF.js model loaded from a folder or `model.json` path.
+ * saved model: a TF.js folder or `model.json`, or a file a plugin's loader reads (`.keras`, `.h5`).
  * @example
  *   const model = await buildModel(tf, { type: 'sequential', layers: [{ type: 'dense', units: 10, inputShape: [64] }] });
  */
-export async function buildModel(tf: Tf, spec: RunDefinition['model'], baseDir = process.cwd()): Promise<LayersModel> {
+export async function buildModel(
+  tf: Tf,
+  spec: RunDefinition['model'],
+  baseDir = process.cwd(),
+  loaders: readonly ModelLoader[] = [],
+): Promise<LayersModel> {
   if (typeof spec === 'function') return await (spec as () => LayersModel | Promise<LayersModel>)();
   if ('path' in spec && typeof spec.path === 'string') {
-    const url = spec.path.replace(/^file:\/\//, '').replace(/\/model\.json$/, '');
     const { resolve } = await import('node:path');
-    return tf.loadLayersModel(tfjsFolder(resolve(baseDir, url)));
+    const file = resolve(baseDir, spec.path.replace(/^file:\/\//, ''));
+    const loader = loaderFor(loaders, file);
+    if (loader) return (await loader.load(file)) as LayersModel;
+    return tf.loadLayersModel(tfjsFolder(file.replace(/[/\\]model\.json$/, '')));
   }
   if ('layers' in spec && Array.isArray(spec.layers)) {
     const factories = tf.layers as unknown as Record<

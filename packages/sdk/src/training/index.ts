@@ -7,6 +7,7 @@ export * from './compiled';
 export * from './data';
 export { type FitOptions, type ResolvedFitOptions, resolveFitOptions } from './fit-options';
 export { kerasLogName, ModelFunctions } from './model-functions';
+export { loaderFor, type ModelLoader, modelLoaderRegistry } from './model-loader';
 export { optimizerAccess } from './optimizer-access';
 export { type RunTrainingOptions, runTraining, type TrainOverrides, type TrainResult } from './run-training';
 export { RunningMeans } from './running-means';

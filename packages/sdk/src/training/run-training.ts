@@ -21,6 +21,7 @@ import type { Strategy } from '../distribute/strategy';
 import { buildModel, compileModel } from './build-model';
 import { toTrainingData } from './data';
 import type { FitOptions } from './fit-options';
+import { modelLoaderRegistry } from './model-loader';
 import { Trainer } from './trainer';
 
 /** Command-line overrides of a run definition (`tfscale train --epochs …`). */
@@ -93,7 +94,14 @@ export async function runTraining(
     // Whatever happens next, disposing the run scope tears the strategy down (closes its sockets).
     addDisposable(container, { dispose: () => strategy.teardown() });
     const { tf, backend } = await selectBackend(root.resolve(BackendRegistryToken), o.backend ?? run.backend);
-    const model = await buildModel(tf, run.model, baseDir);
+    const model = await buildModel(
+      tf,
+      run.model,
+      baseDir,
+      modelLoaderRegistry(container)
+        .list()
+        .map((e) => e.value),
+    );
     if (run.compile) compileModel(tf, model, run.compile);
     const data = toTrainingData(run.data.train, { baseDir });
     const validationData = run.data.validation ? toTrainingData(run.data.validation, { baseDir }) : undefined;

@@ -7,6 +7,7 @@ import { BackendRegistryToken } from '../../core/tokens';
 import { exportModel } from '../../export/export-model';
 import { tfjsFolder } from '../../io/tfjs-file-handler';
 import { createSdkContainerWithPlugins } from '../../sdk-container';
+import { loaderFor, modelLoaderRegistry } from '../../training/model-loader';
 
 interface ExportFlags {
   format: string;
@@ -61,9 +62,21 @@ export function registerExportCommand(program: Command): void {
     )
     .option('--quantize <mode>', 'TFLite post-training quantization: dynamic-int8 (same as --option tflite.quantize=…)')
     .action(async (model: string, flags: ExportFlags) => {
-      const dir = path.resolve(model.replace(/^file:\/\//, '').replace(/[/\\]model\.json$/, ''));
-      if (!fs.existsSync(path.join(dir, 'model.json'))) {
-        throw invalidValue('model', model, 'a folder holding a TF.js model.json (e.g. a ModelCheckpoint folder)');
+      const container = await createSdkContainerWithPlugins();
+      const file = path.resolve(model.replace(/^file:\/\//, ''));
+      const loader = loaderFor(
+        modelLoaderRegistry(container)
+          .list()
+          .map((e) => e.value),
+        file,
+      );
+      const dir = file.replace(/[/\\]model\.json$/, '');
+      if (loader ? !fs.existsSync(file) : !fs.existsSync(path.join(dir, 'model.json'))) {
+        throw invalidValue(
+          'model',
+          model,
+          'a folder holding a TF.js model.json (e.g. a ModelCheckpoint folder), or a file a model loader reads (.keras, .h5)',
+        );
       }
       let version: number | undefined;
       if (flags.version !== undefined) {
@@ -71,10 +84,9 @@ export function registerExportCommand(program: Command): void {
         if (!Number.isInteger(version) || version < 1)
           throw invalidValue('version', flags.version, 'a positive integer');
       }
-      const container = await createSdkContainerWithPlugins();
       const { tf } = await selectBackend(container.resolve(BackendRegistryToken), flags.backend);
-      const layers = await tf.loadLayersModel(tfjsFolder(dir));
-      const base = path.resolve(flags.out ?? path.join('models', path.basename(dir)));
+      const layers = loader ? await loader.load(file) : await tf.loadLayersModel(tfjsFolder(dir));
+      const base = path.resolve(flags.out ?? path.join('models', path.basename(dir).replace(/\.[^.]+$/, '')));
       const { version: v, results } = await exportModel(container, layers, {
         formats: flags.format.split(','),
         base,
