@@ -3,6 +3,7 @@
  * Every benchmark, one after the other, then BENCHMARKS.md (`npm run bench` builds, then runs this):
  *
  *   bench/run.js          MLP training throughput            -> bench/out/mlp.json
+ *   bench/compiled.js     compiled train step vs Keras       -> bench/out/compiled.json
  *   bench/allreduce.js    all-reduce bus bandwidth           -> bench/out/allreduce.json
  *   bench/scaling.js      mirrored scaling, 1 -> 2 replicas  -> bench/out/scaling.json
  *   bench/serving/run.js  model-server throughput/latency    -> bench/out/serving.json (when present)
@@ -12,7 +13,7 @@
  * (each section carries its own date), and the exit code is non-zero. Each bench also runs alone
  * (`node bench/<name>.js`, then `node bench/report.js`). Per-bench wall times go to
  * bench/out/all.json. Environment variables (BENCH_RUNS, ...) reach every bench; see each file.
- * BENCH_SKIP=serving,mlp (ids: mlp, allreduce, scaling, serving) leaves benches out; their last
+ * BENCH_SKIP=serving,mlp (ids: mlp, compiled, allreduce, scaling, serving) leaves benches out; their last
  * results, if any, still go into the report.
  */
 
@@ -29,6 +30,7 @@ const servingRunner = ['bench/serving/run.js', 'bench/serving.js'].find((p) => f
 const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
 const BENCHES = [
   { id: 'mlp', name: 'MLP training', script: 'bench/run.js' },
+  { id: 'compiled', name: 'compiled step', script: 'bench/compiled.js' },
   { id: 'allreduce', name: 'all-reduce', script: 'bench/allreduce.js' },
   { id: 'scaling', name: 'mirrored scaling', script: 'bench/scaling.js' },
   ...(servingRunner ? [{ id: 'serving', name: 'serving', script: servingRunner }] : []),
