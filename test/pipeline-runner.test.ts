@@ -87,6 +87,39 @@ describe('pipeline runner: parallelism, failure isolation, resume, custom compon
     );
   });
 
+  it('ExampleGen: {SPAN} picks the newest span, a changed input bumps its version, an unchanged one is cached', async () => {
+    const dir = path.join(tmp, 'spans');
+    fs.mkdirSync(dir);
+    const lines = fs.readFileSync(IRIS, 'utf8').trim().split('\n');
+    const write = (span: number, rows: number) =>
+      fs.writeFileSync(path.join(dir, `iris-${span}.csv`), `${lines.slice(0, rows + 1).join('\n')}\n`);
+    const run = async () => {
+      const gen = ExampleGen({}, { input: path.join(dir, 'iris-{SPAN}.csv') });
+      const r = await runPipeline(
+        definePipeline({ name: 'spans', root: path.join(tmp, 'spans-root'), components: [gen] }),
+        {
+          container: createSdkContainer(),
+        },
+      );
+      const n = r.nodes[0]!;
+      const counts = n.outputs.examples!.properties.counts as Record<string, number>;
+      return {
+        state: n.state,
+        span: n.outputs.examples!.properties.span,
+        version: n.outputs.examples!.properties.version,
+        rows: counts.train! + counts.eval!,
+      };
+    };
+    write(1, 30);
+    write(2, 60);
+    assert.deepEqual(await run(), { state: 'COMPLETE', span: 2, version: 0, rows: 60 });
+    assert.deepEqual(await run(), { state: 'CACHED', span: 2, version: 0, rows: 60 });
+    write(2, 90);
+    assert.deepEqual(await run(), { state: 'COMPLETE', span: 2, version: 1, rows: 90 });
+    write(3, 40);
+    assert.deepEqual(await run(), { state: 'COMPLETE', span: 3, version: 0, rows: 40 });
+  });
+
   it('custom components are registered and found by type like any plugin point', () => {
     const registry = pipelineComponentRegistry(createSdkContainer());
     assert.ok(registry.has('ExampleGen') && registry.has('Pusher'));
