@@ -4,7 +4,11 @@
  * Python TensorFlow.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { interopPython } from './support/python';
 
@@ -54,5 +58,140 @@ describe('examples (deployment chapter)', function () {
     const d = maxDiff(py.y, r.expected);
     console.log(`      Python tf.saved_model.load vs trained model: max |diff| ${d.toExponential(2)}`);
     assert.ok(d < 1e-5, `Python SavedModel vs trained: ${d}`);
+  });
+});
+
+describe('examples: a third-party plugin written from the plugin guide', function () {
+  this.timeout(300_000);
+  const repo = path.resolve(__dirname, '..', '..');
+  const pluginDir = path.join(repo, 'examples', 'third-party-plugin');
+  let project: string;
+
+  /** Runs a command without blocking the event loop (the webhook server answers meanwhile). */
+  function run(cmd: string, args: string[], cwd: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      execFile(
+        cmd,
+        args,
+        { cwd, encoding: 'utf8', maxBuffer: 32 * 1024 * 1024, env: { ...process.env, TFSCALE_SKIP_NATIVE: '1' } },
+        (err, stdout, stderr) =>
+          err
+            ? reject(new Error(`${cmd} ${args.join(' ')} failed: ${err.message}\n${stdout}\n${stderr}`))
+            : resolve(stdout),
+      );
+    });
+  }
+
+  before(async () => {
+    project = fs.mkdtempSync(path.join(os.tmpdir(), 'tfscale-third-party-'));
+    // The plugin builds with its own tsconfig; its own test runs the conformance suite.
+    await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', pluginDir], repo);
+  });
+  after(() => fs.rmSync(project, { recursive: true, force: true }));
+
+  it("its own tests pass: the SDK's callback conformance suite and the webhook's behaviour", async () => {
+    const mocha = require.resolve('mocha/bin/mocha.js');
+    const out = await run(process.execPath, [mocha, '--reporter', 'dot', 'dist/index.test.js'], pluginDir);
+    assert.match(out, /\d+ passing/);
+    assert.doesNotMatch(out, /failing/);
+  });
+
+  it('installed from its folder into a fresh project, it is discovered and posts every epoch to the webhook', async () => {
+    const packs = path.join(project, 'packs');
+    fs.mkdirSync(packs);
+    const pack = async (dir: string) =>
+      path.join(
+        packs,
+        (await run('npm', ['pack', '--silent', '--pack-destination', packs], dir)).trim().split('\n').at(-1)!,
+      );
+    const [sdkTgz, pluginTgz] = [await pack(path.join(repo, 'packages', 'sdk')), await pack(pluginDir)];
+    const app = path.join(project, 'app');
+    fs.mkdirSync(path.join(app, 'data'), { recursive: true });
+    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'my-app', private: true }));
+    fs.copyFileSync(path.join(repo, 'examples', 'data', 'digits', 'digits.csv'), path.join(app, 'data', 'digits.csv'));
+    // From npm's cache only. --ignore-scripts: tfjs-node's own installer downloads libtensorflow
+    // from outside the registry, and TFSCALE_SKIP_NATIVE does not stop it (it is not ours).
+    const started = Date.now();
+    await run('npm', ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', sdkTgz, pluginTgz], app);
+    console.log(`      npm install (offline, 2 tarballs): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    const plugins = await run('npx', ['tfscale', 'plugins'], app);
+    assert.match(plugins, /^tfscale-plugin-webhook@1\.0\.0\s+loaded/m);
+    assert.match(plugins, /^callback .*webhook \(tfscale-plugin-webhook\)/m);
+
+    const received: { event: string; epoch?: number; run?: string; logs: Record<string, number> }[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => {
+        body += d;
+      });
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      fs.writeFileSync(
+        path.join(app, 'tfscale.json'),
+        JSON.stringify({
+          name: 'digits-webhook',
+          model: {
+            type: 'sequential',
+            layers: [
+              { type: 'rescaling', scale: 0.0625, inputShape: [64] },
+              { type: 'dense', units: 32, activation: 'relu' },
+              { type: 'dense', units: 10, activation: 'softmax' },
+            ],
+          },
+          compile: {
+            optimizer: { type: 'adam', learningRate: 0.005 },
+            loss: 'sparse_categorical_crossentropy',
+            metrics: ['accuracy'],
+          },
+          data: { train: { csv: 'data/digits.csv', label: 'label' }, validationSplit: 0.2, batchSize: 32, seed: 1 },
+          epochs: 3,
+          plugins: ['tfscale-plugin-webhook'],
+          callbacks: [{ name: 'webhook', options: { url, run: 'fresh-project' } }],
+          outputDir: 'runs',
+        }),
+      );
+      const out = await run('npx', ['tfscale', 'train', 'tfscale.json', '--quiet'], app);
+      assert.match(out, /^done: 3 epochs/m);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    assert.deepEqual(
+      received.map((m) => `${m.event}${m.epoch ?? ''}`),
+      ['train_begin', 'epoch_end0', 'epoch_end1', 'epoch_end2', 'train_end'],
+    );
+    for (const m of received.filter((r) => r.event === 'epoch_end')) {
+      assert.equal(m.run, 'fresh-project');
+      for (const k of ['loss', 'accuracy', 'val_loss', 'val_accuracy'])
+        assert.ok(Number.isFinite(m.logs[k]), `epoch ${m.epoch}: ${k} = ${m.logs[k]}`);
+    }
+    assert.ok(received[3]!.logs.loss! < received[1]!.logs.loss!, 'loss fell');
+
+    // The conformance suite again, from the installed packages only (the app's node_modules).
+    fs.writeFileSync(
+      path.join(app, 'conformance.test.js'),
+      [
+        "const { CallbackRegistryToken, createSdkContainer, loadPlugins } = require('@tfscale/sdk');",
+        "const { describeCallbackConformance } = require('@tfscale/sdk/testing');",
+        "const plugin = require('tfscale-plugin-webhook').default;",
+        "describeCallbackConformance('webhook', async () => {",
+        '  const container = createSdkContainer();',
+        '  await loadPlugins([plugin], container);',
+        "  return container.resolve(CallbackRegistryToken).get('webhook');",
+        "}, { options: { url: 'http://127.0.0.1:9/' } });",
+      ].join('\n'),
+    );
+    const conformance = await run(
+      process.execPath,
+      [require.resolve('mocha/bin/mocha.js'), '--reporter', 'dot', 'conformance.test.js'],
+      app,
+    );
+    assert.match(conformance, /[1-9]\d* passing/);
   });
 });
