@@ -6,15 +6,19 @@ import * as path from 'node:path';
 import { createSdkContainer } from '@tfscale/sdk';
 import {
   type Artifact,
+  applyTransform,
   definePipeline,
   ExampleGen,
   type ExampleRecord,
   featureValues,
   readSplit,
   readStatistics,
+  readTransform,
   runPipeline,
+  SchemaGen,
   StatisticsGen,
   splitFile,
+  Transform,
 } from '@tfscale/sdk/pipeline';
 import { interopPython } from './support/python';
 
@@ -145,5 +149,64 @@ describe('pipeline: tf.Example interop with TensorFlow, statistics against numpy
     const html = fs.readFileSync(path.join(statistics.uri, 'report.html'), 'utf8');
     assert.match(html, /<svg /);
     assert.doesNotMatch(html, /<script|https?:\/\//);
+  });
+
+  it('Transform fits on the training split as numpy does (quantile buckets, min-max, vocabulary) and applies one-hot blocks', async () => {
+    const gen = ExampleGen({}, { input: IRIS });
+    const stats = StatisticsGen({ examples: gen.outputs.examples }, {});
+    const schema = SchemaGen({ statistics: stats.outputs.statistics }, {});
+    const transform = Transform(
+      { examples: gen.outputs.examples, schema: schema.outputs.schema },
+      {
+        features: {
+          sepal_length: { op: 'bucketize', numBuckets: 4 },
+          petal_length: { op: 'minmax' },
+          species: { op: 'vocabulary' },
+          sepal_width: { op: 'hash', hashBuckets: 8 },
+        },
+        label: 'species',
+      },
+    );
+    const result = await runPipeline(
+      definePipeline({ name: 'transform', root: path.join(tmp, 'd'), components: [gen, stats, schema, transform] }),
+      { container: createSdkContainer() },
+    );
+    assert.ok(result.ok, JSON.stringify(result.nodes));
+    const examples = result.nodes[0]!.outputs.examples!;
+    const fn = await readTransform(result.nodes[3]!.outputs.transformGraph!);
+    fs.writeFileSync(path.join(tmp, 'iris-spec.json'), JSON.stringify(IRIS_SPEC));
+    const train = splitFile(examples.uri, 'train');
+    const boundaries = py<number[]>(
+      'quantiles',
+      train,
+      path.join(tmp, 'iris-spec.json'),
+      'sepal_length',
+      '0.25,0.5,0.75',
+    );
+    const ref = py<{ features: Record<string, { min: number; max: number; top: Array<[string, number]> }> }>(
+      'stats',
+      train,
+      path.join(tmp, 'iris-spec.json'),
+    );
+    const byName = Object.fromEntries(fn.features.map((f) => [f.name, f]));
+    const bucketize = byName.sepal_length as { boundaries: number[] };
+    assert.equal(bucketize.boundaries.length, 3);
+    for (const [i, b] of boundaries.entries()) assert.ok(Math.abs(bucketize.boundaries[i]! - b) <= 1e-9);
+    const minmax = byName.petal_length as { min: number; max: number };
+    assert.equal(minmax.min, ref.features.petal_length!.min);
+    assert.equal(minmax.max, ref.features.petal_length!.max);
+    assert.deepEqual(
+      (byName.species as { vocabulary: string[] }).vocabulary,
+      ref.features.species!.top.map(([v]) => v),
+    );
+    assert.deepEqual(fn.label?.vocabulary, ['Iris-setosa', 'Iris-versicolor', 'Iris-virginica']);
+    assert.equal(fn.outputDim, 4 + 1 + 4 + 8);
+    for await (const ex of readSplit(examples, 'eval')) {
+      const v = applyTransform(fn, ex);
+      const sum = (a: number, b: number) => v.slice(a, b).reduce((s, x) => s + x, 0);
+      assert.deepEqual([sum(0, 4), sum(5, 9), sum(9, 17)], [1, 1, 1]);
+      const len = featureValues(ex.sepal_length!)[0] as number;
+      assert.equal(v.slice(0, 4).indexOf(1), boundaries.filter((b) => len >= b).length);
+    }
   });
 });

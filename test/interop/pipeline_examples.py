@@ -3,6 +3,7 @@
   read  <tfrecord> <spec.json>   parse with tf.data.TFRecordDataset + tf.io.parse_example, print values
   stats <tfrecord> <spec.json>   the same records' statistics with numpy / collections, print JSON
   write <tfrecord>               write tf.train.Example records with TensorFlow, print what was written
+  quantiles <tfrecord> <spec.json> <feature> <q,q,...>   numpy.quantile of one feature
 
 spec.json maps feature name -> "float" | "int64" | "bytes".
 """
@@ -91,6 +92,11 @@ if __name__ == "__main__":
     mode = sys.argv[1]
     if mode == "write":
         print(json.dumps(write(sys.argv[2])))
+    elif mode == "quantiles":
+        spec = json.load(open(sys.argv[3]))
+        values = [v for r in parsed(sys.argv[2], spec) for v in r[sys.argv[4]]]
+        qs = [float(q) for q in sys.argv[5].split(",")]
+        print(json.dumps([float(x) for x in np.quantile(np.asarray(values, dtype=np.float64), qs)]))
     else:
         spec = json.load(open(sys.argv[3]))
         rows = parsed(sys.argv[2], spec)
