@@ -145,6 +145,23 @@ describe('examples/pipeline: Iris end to end (tfscale pipeline run → serve)', 
       versions.map((s) => s.version),
       ['2'],
     );
+    // The second model was compared with the first (the last blessed one).
+    const check = MetadataStore.open(path.join(root, 'metadata.sqlite'));
+    const blessing = check.latestArtifact('ModelBlessing')!;
+    check.close();
+    assert.equal(blessing.properties.blessed, true);
+    assert.match(String(blessing.properties.baseline_model_uri), /Trainer\/model\//);
+    assert.notEqual(blessing.properties.baseline_model_uri, blessing.properties.model_uri);
+
+    // An unmet threshold: Evaluator and Pusher rerun, nothing is blessed or pushed.
+    const strict = runExample(root, { EPOCHS: '50', MIN_ACCURACY: '1.01' });
+    assert.match(strict.summary, /: 2 executed, 6 cached, 0 failed, 0 skipped/);
+    assert.deepEqual(fs.readdirSync(servingBase).sort(), ['1', '2']);
+    const refused = MetadataStore.open(path.join(root, 'metadata.sqlite'));
+    assert.equal(refused.latestArtifact('ModelBlessing')!.properties.blessed, false);
+    assert.equal(refused.latestArtifact('PushedModel')!.properties.pushed, false);
+    refused.close();
+
     const v2 = await json(`${base}/versions/2:predict`, { instances: [[5.1, 3.5, 1.4, 0.2]] });
     assert.equal(v2.status, 200);
     const p = (v2.body.predictions as number[][])[0]!;
