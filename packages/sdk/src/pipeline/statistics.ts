@@ -78,6 +78,9 @@ interface Acc {
  */
 export class StatisticsAccumulator {
   readonly #acc = new Map<string, Acc>();
+  /** @param exactLimit - values kept per feature for quantiles (default {@link EXACT_LIMIT}). */
+  constructor(readonly exactLimit = EXACT_LIMIT) {}
+
   #examples = 0;
   #rng = 0x9e3779b9;
 
@@ -120,10 +123,10 @@ export class StatisticsAccumulator {
         if (v > a.max) a.max = v;
         if (v === 0) a.zeros++;
         a.seen++;
-        if (a.kept.length < EXACT_LIMIT) a.kept.push(v);
+        if (a.kept.length < this.exactLimit) a.kept.push(v);
         else {
           const j = this.#random() % a.seen;
-          if (j < EXACT_LIMIT) a.kept[j] = v;
+          if (j < this.exactLimit) a.kept[j] = v;
         }
       }
     }
