@@ -187,6 +187,9 @@ export class ParameterServerStrategy implements Strategy {
         validationSplit: undefined,
         validationData: split?.validation ?? options.validationData,
         gradientHook: () => ({}), // nothing to apply here: the ps tasks own the optimizer
+        // The schedule writes the ps tasks' weights into the model before each step: a compiled
+        // step (weights kept in its own session) would not see them.
+        stepMode: 'eager',
         reduceLogs: schedule.reduceLogs(control),
         callbacks: [...(options.callbacks ?? []), finished],
         isPrimary: true,
