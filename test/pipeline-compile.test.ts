@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadPipelineFile, taskName, upstreamIds } from '@tfscale/sdk/pipeline';
 import Ajv from 'ajv';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { interopPython } from './support/python';
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -32,11 +32,24 @@ describe('tfscale pipeline compile: KFP v2 IR, Argo Workflow, Airflow DAG', func
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  function compile(target: string): string {
+  const PVC = ['--pvc', 'pipelines:/pipeline'];
+  function compile(target: string, ...extra: string[]): string {
     const out = path.join(tmp, `out.${target}`);
     const r = spawnSync(
       process.execPath,
-      [cli, 'pipeline', 'compile', pipelineFile, '--target', target, '--out', out, '--pipeline-file', IN_IMAGE],
+      [
+        cli,
+        'pipeline',
+        'compile',
+        pipelineFile,
+        '--target',
+        target,
+        '--out',
+        out,
+        '--pipeline-file',
+        IN_IMAGE,
+        ...extra,
+      ],
       { encoding: 'utf8' },
     );
     assert.equal(r.status, 0, r.stderr);
@@ -76,6 +89,23 @@ describe('tfscale pipeline compile: KFP v2 IR, Argo Workflow, Airflow DAG', func
     const rejected = py('kfp', file, path.join(fixtures, 'pipeline_spec.proto'));
     assert.notEqual(rejected.status, 0);
     assert.match(rejected.stderr, /dependentTask/);
+
+    // With a shared volume: the platform document mounts it in every executor.
+    const [spec, platform] = parseAllDocuments(compile('kfp', ...PVC)).map((d) => d.toJS());
+    fs.writeFileSync(file, JSON.stringify(spec));
+    const platformFile = path.join(tmp, 'platform.json');
+    fs.writeFileSync(platformFile, JSON.stringify(platform));
+    const withPvc = py('kfp', file, path.join(fixtures, 'pipeline_spec.proto'), platformFile);
+    assert.equal(withPvc.status, 0, withPvc.stderr);
+    const mounted = JSON.parse(withPvc.stdout) as {
+      executors: Record<string, { env: Record<string, string> }>;
+      platform: Record<string, { pvcMount: Array<{ constant: string; mountPath: string }> }>;
+    };
+    assert.equal(Object.keys(mounted.platform).length, pipeline.nodes.length);
+    for (const [label, e] of Object.entries(mounted.executors)) {
+      assert.deepEqual(e.env, { PIPELINE_ROOT: '/pipeline' });
+      assert.deepEqual(mounted.platform[label]!.pvcMount, [{ constant: 'pipelines', mountPath: '/pipeline' }]);
+    }
   });
 
   it('Argo: the Workflow validates against Argo’s published JSON schema, with a DAG matching the pipeline', () => {
@@ -107,6 +137,20 @@ describe('tfscale pipeline compile: KFP v2 IR, Argo Workflow, Airflow DAG', func
     const broken = JSON.parse(JSON.stringify(wf));
     delete broken.spec.templates[0].dag.tasks[0].name;
     assert.equal(validate(broken), false);
+
+    const mounted = parse(compile('argo', ...PVC)) as {
+      spec: { volumes: unknown[]; templates: Array<{ container?: { volumeMounts: unknown[]; env: unknown[] } }> };
+    };
+    assert.ok(validate(mounted), JSON.stringify(validate.errors));
+    assert.deepEqual(mounted.spec.volumes, [
+      { name: 'pipeline-root', persistentVolumeClaim: { claimName: 'pipelines' } },
+    ]);
+    const containers = mounted.spec.templates.filter((t) => t.container).map((t) => t.container!);
+    assert.equal(containers.length, pipeline.nodes.length);
+    for (const c of containers) {
+      assert.deepEqual(c.volumeMounts, [{ name: 'pipeline-root', mountPath: '/pipeline' }]);
+      assert.deepEqual(c.env, [{ name: 'PIPELINE_ROOT', value: '/pipeline' }]);
+    }
   });
 
   it('Airflow: the DAG file is Python whose tasks and >> edges are the pipeline’s', function () {
@@ -120,5 +164,13 @@ describe('tfscale pipeline compile: KFP v2 IR, Argo Workflow, Airflow DAG', func
     for (const [a, b] of found.edges) deps[b]!.push(a);
     assert.deepEqual(Object.fromEntries(Object.entries(deps).map(([k, v]) => [k, v.sort()])), expectedDeps);
     for (const node of pipeline.nodes) assert.deepEqual(found.tasks[taskName(node.id)], argvOf(node.id));
+
+    fs.writeFileSync(file, compile('airflow', ...PVC));
+    const mounted = py('airflow', file);
+    assert.equal(mounted.status, 0, mounted.stderr);
+    assert.deepEqual((({ pvc, mount_path }) => ({ pvc, mount_path }))(JSON.parse(mounted.stdout)), {
+      pvc: 'pipelines',
+      mount_path: '/pipeline',
+    });
   });
 });

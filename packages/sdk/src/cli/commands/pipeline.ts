@@ -51,19 +51,30 @@ export function registerPipelineCommand(program: Command): void {
     .option('--out <file>', 'output file (default: <pipeline name>.<target extension> here)')
     .option('--image <image>', "container image with tfscale installed (default: the pipeline's `image`)")
     .option('--pipeline-file <path>', 'path of the pipeline file inside the image (default: as given)')
-    .action(async (file: string, flags: { target: string; out?: string; image?: string; pipelineFile?: string }) => {
-      if (!(COMPILE_TARGETS as readonly string[]).includes(flags.target)) {
-        throw invalidValue('target', flags.target, COMPILE_TARGETS.join(', '));
-      }
-      const { pipeline: p } = loadPipelineFile(file);
-      const { text, extension } = compilePipeline(p, flags.target as CompileTarget, {
-        pipelineFile: flags.pipelineFile ?? file,
-        ...(flags.image ? { image: flags.image } : {}),
-      });
-      const out = path.resolve(flags.out ?? `${p.name}${extension}`);
-      await fs.writeFile(out, text);
-      console.log(`${flags.target}: ${out}`);
-    });
+    .option('--pvc <claim:path>', 'a PersistentVolumeClaim every step mounts at path (sets PIPELINE_ROOT there)')
+    .action(
+      async (
+        file: string,
+        flags: { target: string; out?: string; image?: string; pipelineFile?: string; pvc?: string },
+      ) => {
+        if (!(COMPILE_TARGETS as readonly string[]).includes(flags.target)) {
+          throw invalidValue('target', flags.target, COMPILE_TARGETS.join(', '));
+        }
+        const pvc = flags.pvc?.match(/^([a-z0-9][-a-z0-9.]*):(\/.*)$/);
+        if (flags.pvc !== undefined && !pvc) {
+          throw invalidValue('pvc', flags.pvc, '<claim name>:<absolute mount path>, e.g. pipelines:/pipeline');
+        }
+        const { pipeline: p } = loadPipelineFile(file);
+        const { text, extension } = compilePipeline(p, flags.target as CompileTarget, {
+          pipelineFile: flags.pipelineFile ?? file,
+          ...(flags.image ? { image: flags.image } : {}),
+          ...(pvc ? { volume: { claim: pvc[1]!, mountPath: pvc[2]! } } : {}),
+        });
+        const out = path.resolve(flags.out ?? `${p.name}${extension}`);
+        await fs.writeFile(out, text);
+        console.log(`${flags.target}: ${out}`);
+      },
+    );
   pipeline
     .command('lineage <file>')
     .description('the model now serving (the newest push) and the artifacts upstream of it')

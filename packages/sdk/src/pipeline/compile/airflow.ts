@@ -4,7 +4,7 @@
  * chained with `>>` along the pipeline's edges.
  */
 import type { Pipeline } from '../pipeline';
-import type { CompiledStep } from './compile';
+import { type CompiledStep, type CompileOptions, VOLUME_NAME } from './compile';
 
 const py = (s: string) => JSON.stringify(s);
 
@@ -13,7 +13,12 @@ const py = (s: string) => JSON.stringify(s);
  * @example
  *   fs.writeFileSync('iris_dag.py', airflowDag(pipeline, compiledSteps(pipeline, 'pipeline.js'), 'img'));
  */
-export function airflowDag(pipeline: Pipeline, steps: CompiledStep[], image: string): string {
+export function airflowDag(
+  pipeline: Pipeline,
+  steps: CompiledStep[],
+  image: string,
+  volume?: CompileOptions['volume'],
+): string {
   const v = (task: string) => `t_${task.replace(/-/g, '_')}`;
   const tasks = steps
     .map((s) => `    ${v(s.task)} = _task(${py(s.task)}, ${JSON.stringify([...s.command, ...s.args])})`)
@@ -35,11 +40,22 @@ except ImportError:
     from airflow.operators.bash import BashOperator
 
 IMAGE = ${py(image)}
+PVC = ${volume ? py(volume.claim) : 'None'}
+MOUNT_PATH = ${volume ? py(volume.mountPath) : 'None'}
 
 
 def _task(task_id, argv):
     if KubernetesPodOperator is not None:
-        return KubernetesPodOperator(task_id=task_id, name=task_id, image=IMAGE, cmds=argv[:1], arguments=argv[1:])
+        mounts = {}
+        if PVC:
+            from kubernetes.client import models as k8s
+
+            mounts = dict(
+                volumes=[k8s.V1Volume(name=${py(VOLUME_NAME)}, persistent_volume_claim=k8s.V1PersistentVolumeClaimVolumeSource(claim_name=PVC))],
+                volume_mounts=[k8s.V1VolumeMount(name=${py(VOLUME_NAME)}, mount_path=MOUNT_PATH)],
+                env_vars={"PIPELINE_ROOT": MOUNT_PATH},
+            )
+        return KubernetesPodOperator(task_id=task_id, name=task_id, image=IMAGE, cmds=argv[:1], arguments=argv[1:], **mounts)
     return BashOperator(task_id=task_id, bash_command=shlex.join(argv))
 
 

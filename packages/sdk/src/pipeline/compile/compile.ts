@@ -8,7 +8,7 @@ import type { Pipeline } from '../pipeline';
 import { upstreamIds } from '../pipeline';
 import { airflowDag } from './airflow';
 import { argoWorkflow } from './argo';
-import { kfpPipelineSpec } from './kfp';
+import { kfpPipelineSpec, kfpPlatformSpec } from './kfp';
 import { toYaml } from './yaml';
 
 /** Orchestrators `compilePipeline` targets. */
@@ -27,7 +27,15 @@ export interface CompileOptions {
   pipelineFile: string;
   /** Container image with Node and tfscale (default: the pipeline's `image`). */
   image?: string;
+  /**
+   * A PersistentVolumeClaim every step mounts (the steps share the pipeline root and metadata
+   * store through it); `PIPELINE_ROOT` is set to the mount path in each step's environment.
+   */
+  volume?: { claim: string; mountPath: string };
 }
+
+/** Name of the shared volume in the compiled files. */
+export const VOLUME_NAME = 'pipeline-root';
 
 /** One step: node id, its DNS-safe task name, upstream task names, and the CLI arguments. */
 export interface CompiledStep {
@@ -77,12 +85,14 @@ export function compilePipeline(
 ): { text: string; extension: string } {
   const image = options.image ?? pipeline.image ?? 'tfscale:latest';
   const steps = compiledSteps(pipeline, options.pipelineFile);
+  const volume = options.volume;
   if (target === 'kfp') {
+    const platform = volume ? `---\n${toYaml(kfpPlatformSpec(steps, volume))}` : '';
     return {
-      text: `# PIPELINE DEFINITION\n# Name: ${pipeline.name}\n${toYaml(kfpPipelineSpec(pipeline, steps, image))}`,
+      text: `# PIPELINE DEFINITION\n# Name: ${pipeline.name}\n${toYaml(kfpPipelineSpec(pipeline, steps, image, volume))}${platform}`,
       extension: '.kfp.yaml',
     };
   }
-  if (target === 'argo') return { text: toYaml(argoWorkflow(pipeline, steps, image)), extension: '.argo.yaml' };
-  return { text: airflowDag(pipeline, steps, image), extension: '_dag.py' };
+  if (target === 'argo') return { text: toYaml(argoWorkflow(pipeline, steps, image, volume)), extension: '.argo.yaml' };
+  return { text: airflowDag(pipeline, steps, image, volume), extension: '_dag.py' };
 }

@@ -5,7 +5,7 @@
  * from the tfscale metadata store on the shared pipeline root.
  */
 import type { Pipeline } from '../pipeline';
-import type { CompiledStep } from './compile';
+import type { CompiledStep, CompileOptions } from './compile';
 import type { Json } from './yaml';
 
 /**
@@ -13,13 +13,19 @@ import type { Json } from './yaml';
  * @example
  *   const spec = kfpPipelineSpec(pipeline, compiledSteps(pipeline, 'pipeline.js'), 'img');
  */
-export function kfpPipelineSpec(pipeline: Pipeline, steps: CompiledStep[], image: string): { [k: string]: Json } {
+export function kfpPipelineSpec(
+  pipeline: Pipeline,
+  steps: CompiledStep[],
+  image: string,
+  volume?: CompileOptions['volume'],
+): { [k: string]: Json } {
+  const env: { [k: string]: Json } = volume ? { env: [{ name: 'PIPELINE_ROOT', value: volume.mountPath }] } : {};
   const components: { [k: string]: Json } = {};
   const executors: { [k: string]: Json } = {};
   const tasks: { [k: string]: Json } = {};
   for (const s of steps) {
     components[`comp-${s.task}`] = { executorLabel: `exec-${s.task}` };
-    executors[`exec-${s.task}`] = { container: { image, command: s.command, args: s.args } };
+    executors[`exec-${s.task}`] = { container: { image, command: s.command, args: s.args, ...env } };
     tasks[s.task] = {
       cachingOptions: { enableCache: true },
       componentRef: { name: `comp-${s.task}` },
@@ -36,4 +42,19 @@ export function kfpPipelineSpec(pipeline: Pipeline, steps: CompiledStep[], image
     schemaVersion: '2.1.0',
     sdkVersion: 'tfscale-0.1.0',
   };
+}
+
+/**
+ * The second IR document (kfp-kubernetes' platform spec): every executor mounts the claim.
+ * @example
+ *   kfpPlatformSpec(steps, { claim: 'pipelines', mountPath: '/pipeline' });
+ */
+export function kfpPlatformSpec(
+  steps: CompiledStep[],
+  volume: NonNullable<CompileOptions['volume']>,
+): { [k: string]: Json } {
+  const executors: { [k: string]: Json } = {};
+  for (const s of steps)
+    executors[`exec-${s.task}`] = { pvcMount: [{ constant: volume.claim, mountPath: volume.mountPath }] };
+  return { platforms: { kubernetes: { deploymentSpec: { executors } } } };
 }
