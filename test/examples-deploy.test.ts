@@ -59,6 +59,34 @@ describe('examples (deployment chapter)', function () {
     console.log(`      Python tf.saved_model.load vs trained model: max |diff| ${d.toExponential(2)}`);
     assert.ok(d < 1e-5, `Python SavedModel vs trained: ${d}`);
   });
+
+  it('serving: REST, curl, gRPC, labels and a version swap answer like the versions exported; SIGTERM exits 0', async () => {
+    const { main } = require(path.join(dist, 'serving', 'run.js'));
+    const r = await main();
+    assert.deepEqual(Object.keys(r.results), [
+      'REST latest = v2',
+      'REST /versions/1 = v1',
+      'REST /labels/stable = v1',
+      'curl /labels/canary = v2',
+      'gRPC latest = v2',
+      'gRPC label stable = v1',
+      'REST latest after push = v3',
+      'gRPC latest after push = v3',
+    ]);
+    for (const [name, d] of Object.entries(r.results as Record<string, number>)) assert.ok(d < 1e-5, `${name}: ${d}`);
+    // The checks can tell versions apart: consecutive checkpoints differ far more than the tolerance.
+    assert.ok(r.versionGap > 1e-3, `versions 2 and 3 differ by ${r.versionGap}`);
+    const sig = r.metadata.signatures.serving_default;
+    assert.deepEqual(Object.values(sig.inputs), [{ dtype: 'DT_FLOAT', shape: [-1, 64] }]);
+    assert.deepEqual(Object.values(sig.outputs), [{ dtype: 'DT_FLOAT', shape: [-1, 10] }]);
+    assert.deepEqual(r.status.map((s: { version: string; state: string }) => `${s.version}:${s.state}`).sort(), [
+      '1:AVAILABLE',
+      '2:AVAILABLE',
+      '3:AVAILABLE',
+    ]);
+    assert.equal(r.exitCode, 0, r.serverOutput);
+    assert.match(r.serverOutput, /SIGTERM: finishing in-flight requests/);
+  });
 });
 
 describe('examples: a third-party plugin written from the plugin guide', function () {

@@ -21,6 +21,8 @@ export function createProgram(): Command {
   const program = new Command('tfscale')
     .description('Train and deploy TensorFlow models at scale, from TypeScript.')
     .version(SDK_VERSION, '-V, --version')
+    // Options after a subcommand are its own: `export --version 3` is not the program's --version.
+    .enablePositionalOptions()
     .showHelpAfterError('(run `tfscale --help` for the commands)')
     .configureHelp({ sortSubcommands: false });
   registerTrainCommand(program);

@@ -35,6 +35,8 @@ export interface ModelServerOptions {
   readonly restApiPort?: number;
   /** `--port`, TF Serving's gRPC API (default 8500); 0 turns gRPC off. */
   readonly grpcPort?: number;
+  /** `--allow_version_labels_for_unavailable_models`: config labels may name versions not loaded yet. */
+  readonly allowVersionLabelsForUnavailableModels?: boolean;
   /** `--rest_api_enable_cors_support`. */
   readonly enableCors?: boolean;
   /** `--rest_api_timeout_in_ms` (default 30000; 0 waits forever). */
@@ -80,6 +82,7 @@ export async function startModelServer(options: ModelServerOptions): Promise<Run
     runtimes: options.runtimes,
     runtime: options.runtime,
     fileSystemPollWaitSeconds: options.fileSystemPollWaitSeconds,
+    allowVersionLabelsForUnavailableModels: options.allowVersionLabelsForUnavailableModels,
     logger: options.logger,
   });
   const prometheus = options.monitoring?.prometheus.enable ? options.monitoring.prometheus : undefined;

@@ -23,6 +23,7 @@ interface ServeFlags {
   batching_parameters_file?: string;
   monitoring_config_file?: string;
   rest_api_enable_cors_support?: string | boolean;
+  allow_version_labels_for_unavailable_models?: string | boolean;
   rest_api_timeout_in_ms: string;
   host: string;
   authToken?: string;
@@ -127,6 +128,10 @@ export function registerServeCommand(program: Command): void {
     .option('--batching_parameters_file <file>', 'text-proto BatchingParameters')
     .option('--monitoring_config_file <file>', 'text-proto MonitoringConfig (Prometheus on the REST port)')
     .option('--rest_api_enable_cors_support [bool]', 'add CORS headers and answer preflights')
+    .option(
+      '--allow_version_labels_for_unavailable_models [bool]',
+      'let --model_config_file labels name versions not loaded yet (e.g. at startup)',
+    )
     .option('--rest_api_timeout_in_ms <ms>', 'REST model-call timeout; 0 waits forever', '30000')
     .option('--host <host>', 'address to bind (0.0.0.0 for every interface)', '127.0.0.1')
     .option('--auth-token <token>', 'require "Authorization: Bearer <token>" (or set TFSCALE_AUTH_TOKEN)')
@@ -172,6 +177,10 @@ export function registerServeCommand(program: Command): void {
         restApiPort: restPort,
         grpcPort,
         enableCors: bool('rest_api_enable_cors_support', flags.rest_api_enable_cors_support),
+        allowVersionLabelsForUnavailableModels: bool(
+          'allow_version_labels_for_unavailable_models',
+          flags.allow_version_labels_for_unavailable_models,
+        ),
         restApiTimeoutMs: int('rest_api_timeout_in_ms', flags.rest_api_timeout_in_ms, 0),
         maxBodyBytes: int('max-body-bytes', flags.maxBodyBytes, 1),
         authToken: flags.authToken ?? process.env.TFSCALE_AUTH_TOKEN,
