@@ -173,4 +173,54 @@ describe('tfscale pipeline compile: KFP v2 IR, Argo Workflow, Airflow DAG', func
       mount_path: '/pipeline',
     });
   });
+
+  it('the compiled steps run as separate processes, in DAG order, share the store, and push a model (what each container does)', () => {
+    const out = path.join(tmp, 'steps.argo.yaml');
+    const r = spawnSync(
+      process.execPath,
+      [
+        cli,
+        'pipeline',
+        'compile',
+        pipelineFile,
+        '--target',
+        'argo',
+        '--out',
+        out,
+        '--pvc',
+        `pipelines:${path.join(tmp, 'shared')}`,
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const wf = parse(fs.readFileSync(out, 'utf8')) as {
+      spec: {
+        entrypoint: string;
+        templates: Array<{
+          name: string;
+          dag?: { tasks: Array<{ name: string; dependencies?: string[] }> };
+          container?: { command: string[]; args: string[]; env: Array<{ name: string; value: string }> };
+        }>;
+      };
+    };
+    const tasks = wf.spec.templates.find((t) => t.name === wf.spec.entrypoint)!.dag!.tasks;
+    const done = new Set<string>();
+    while (done.size < tasks.length) {
+      const ready = tasks.filter((t) => !done.has(t.name) && (t.dependencies ?? []).every((d) => done.has(d)));
+      assert.ok(ready.length > 0, 'the DAG has a cycle');
+      for (const t of ready) {
+        const c = wf.spec.templates.find((x) => x.name === t.name)!.container!;
+        assert.deepEqual(c.command, ['tfscale']);
+        const env = Object.fromEntries(c.env.map((e) => [e.name, e.value]));
+        const step = spawnSync(process.execPath, [cli, ...c.args], {
+          encoding: 'utf8',
+          env: { ...process.env, ...env, EPOCHS: '30' },
+        });
+        assert.equal(step.status, 0, `${t.name}: ${step.stdout}\n${step.stderr}`);
+        assert.match(step.stdout, /: 1 executed, 0 cached/);
+        done.add(t.name);
+      }
+    }
+    assert.deepEqual(fs.readdirSync(path.join(tmp, 'shared', 'serving', 'iris')), ['1']);
+  });
 });
