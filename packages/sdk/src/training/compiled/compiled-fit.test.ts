@@ -75,4 +75,18 @@ describe('training/compiled: Trainer.fit with the compiled step', function () {
     close(compiled.sums, eager.sums, 'per-batch kernel sums');
     close(compiled.weights, eager.weights, 'final weights');
   });
+
+  it('a second fit of the same model reuses its step and starts from weights set in between', async () => {
+    const { x, y } = canonicalData(96);
+    const run = async (stepMode: 'compiled' | 'eager') => {
+      const trainer = createRunContainer(createRootContainer({ logger: new LinesLogger() })).resolve(Trainer);
+      const model = canonicalModel();
+      const options = { epochs: 1, batchSize: 32, seed: 2, stepMode };
+      await trainer.fit(model, fromArrays(x, y), options);
+      model.setWeights(model.getWeights().map((w: Tensor) => w.mul(0.5)));
+      await trainer.fit(model, fromArrays(x, y), options);
+      return model.getWeights().flatMap((w: Tensor) => Array.from(w.dataSync()));
+    };
+    close(await run('compiled'), await run('eager'), 'weights after two fits');
+  });
 });

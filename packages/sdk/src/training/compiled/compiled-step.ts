@@ -33,6 +33,7 @@ export class CompiledTrainStep {
   private session?: SessionHandle;
   private trainable: LayerVariable[] = [];
   private needPush = true;
+  private targetsKey = '';
   private iterations = 0;
   private stepsSincePush = 0;
 
@@ -52,8 +53,18 @@ export class CompiledTrainStep {
     return this.fns.names;
   }
 
-  /** Builds the graph and opens the session now (else at the first step); throws if not covered. */
+  /**
+   * Builds the graph and opens the session now (else at the first step); throws if not covered.
+   * A step already built for the same target dtypes and ranks is kept: the tfjs model's values
+   * are pushed in at the next step (they may have changed since).
+   */
   prepare(targets: ReadonlyArray<{ dtype: GraphDType; rank: number }>): void {
+    const key = JSON.stringify(targets);
+    if (this.graph && key === this.targetsKey) {
+      this.needPush = true;
+      return;
+    }
+    this.targetsKey = key;
     const graph = buildStepGraph(this.addon, this.model, this.plan, targets, this.hook !== undefined);
     this.session = this.addon.openSession(graph.graphDef, sessionConfig(this.threads));
     this.graph = graph;

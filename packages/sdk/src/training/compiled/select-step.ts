@@ -1,4 +1,4 @@
-import type { LayersModel, layers } from '@tensorflow/tfjs';
+import type { LayersModel, layers, Optimizer } from '@tensorflow/tfjs';
 import type { Tf } from '../../backend/tf';
 import type { Logger } from '../../core/logger';
 import type { TensorBatch } from '../data/training-data';
@@ -6,7 +6,7 @@ import { type GradientHook, TrainStep } from '../train-step';
 import { loadGraphAddon } from './addon';
 import { CompiledTrainStep, type StepThreads } from './compiled-step';
 import { graphMetric } from './loss-graph';
-import { optimizerPlan } from './optimizer-graph';
+import { type OptimizerPlan, optimizerPlan } from './optimizer-graph';
 import { compiledFunctions } from './step-graph';
 
 /**
@@ -99,15 +99,18 @@ export function selectTrainStep(
     notice(blocker);
     return eager();
   }
-  const plan = optimizerPlan(model.optimizer);
-  const compiled = new CompiledTrainStep(
-    tf,
-    model,
-    loadGraphAddon().addon!,
-    plan as Exclude<typeof plan, { reason: string }>,
-    options.hook,
-    options.threads,
-  );
+  // Successive fits of one model reuse its step (graph, session and Grappler's work) when nothing
+  // it was built from changed.
+  const key = JSON.stringify(options.threads ?? {});
+  const hit = STEPS.get(model);
+  let compiled: CompiledTrainStep;
+  if (hit && hit.optimizer === model.optimizer && hit.hook === options.hook && hit.threads === key) {
+    compiled = hit.step;
+  } else {
+    const plan = optimizerPlan(model.optimizer) as OptimizerPlan;
+    compiled = new CompiledTrainStep(tf, model, loadGraphAddon().addon!, plan, options.hook, options.threads);
+    STEPS.set(model, { step: compiled, optimizer: model.optimizer, hook: options.hook, threads: key });
+  }
   let current: TrainStepRunner | undefined;
   return {
     names: compiled.names,
@@ -138,6 +141,11 @@ export function selectTrainStep(
     sync: () => current?.sync() ?? Promise.resolve(),
   };
 }
+
+const STEPS = new WeakMap<
+  LayersModel,
+  { step: CompiledTrainStep; optimizer: Optimizer; hook?: GradientHook; threads: string }
+>();
 
 function eagerRunner(step: TrainStep): TrainStepRunner {
   return { names: step.names, mode: 'eager', run: (xs, ys, size) => step.run(xs, ys, size), sync: async () => {} };
