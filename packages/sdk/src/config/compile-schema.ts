@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Optimizer names, as tfjs spells them (`tf.train.<name>`); 'adamw' is accepted for later versions.
+ * Optimizer names, as tfjs spells them (`tf.train.<name>`); 'adamw' is tfscale's own (`createAdamW`).
  * @example
  *   OPTIMIZER_NAMES.includes('adam'); // true
  */

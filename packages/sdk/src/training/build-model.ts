@@ -4,6 +4,7 @@ import type { RunDefinition } from '../config';
 import { closestMatch } from '../core/did-you-mean';
 import { invalidValue, TfscaleError } from '../core/errors';
 import { tfjsFolder } from '../io/tfjs-file-handler';
+import { createAdamW } from './compiled/adamw';
 import { loaderFor, type ModelLoader } from './model-loader';
 
 type LayerSpec = { type: string; [key: string]: unknown };
@@ -63,6 +64,7 @@ const DEFAULT_LR: Record<string, number> = {
   sgd: 0.01,
   momentum: 0.01,
   adam: 0.001,
+  adamw: 0.001,
   adamax: 0.001,
   adagrad: 0.001,
   adadelta: 0.001,
@@ -85,6 +87,14 @@ export function buildOptimizer(tf: Tf, spec: OptimizerSpec): Optimizer {
       return tf.train.momentum(lr, n('momentum', 0.9)!, Boolean(o.nesterov ?? o.useNesterov));
     case 'adam':
       return tf.train.adam(lr, n('beta1'), n('beta2'), n('epsilon'));
+    case 'adamw':
+      return createAdamW(tf, {
+        learningRate: lr,
+        weightDecay: n('weightDecay'),
+        beta1: n('beta1'),
+        beta2: n('beta2'),
+        epsilon: n('epsilon'),
+      });
     case 'adamax':
       return tf.train.adamax(lr, n('beta1'), n('beta2'), n('epsilon'), n('decay'));
     case 'adagrad':
@@ -96,13 +106,7 @@ export function buildOptimizer(tf: Tf, spec: OptimizerSpec): Optimizer {
     default:
       throw new TfscaleError(
         'TFSCALE_E_INVALID_VALUE',
-        `Invalid value for \`compile.optimizer\`. Received: compile.optimizer=${JSON.stringify(type)}. Expected: sgd, momentum, adam, adamax, adagrad, adadelta or rmsprop.`,
-        {
-          hint:
-            type === 'adamw'
-              ? 'tfjs 4.22 has no AdamW; use adam (a compiled AdamW comes with the compiled train step)'
-              : undefined,
-        },
+        `Invalid value for \`compile.optimizer\`. Received: compile.optimizer=${JSON.stringify(type)}. Expected: sgd, momentum, adam, adamw, adamax, adagrad, adadelta or rmsprop.`,
       );
   }
 }

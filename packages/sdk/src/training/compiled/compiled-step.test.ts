@@ -3,6 +3,7 @@ import type { LayersModel, Optimizer, Tensor } from '@tensorflow/tfjs';
 import { loadTf } from '../../backend/tf';
 import { LinesLogger } from '../../callbacks/fit-fixture.test.helper';
 import { silentLogger } from '../../core/logger';
+import { createAdamW } from './adamw';
 import { loadGraphAddon } from './addon';
 import { selectTrainStep } from './select-step';
 
@@ -91,6 +92,7 @@ describe('training/compiled: compiled step vs eager step (same weights after K s
       ['momentum', () => tf.train.momentum(0.05, 0.9)],
       ['nesterov', () => tf.train.momentum(0.05, 0.9, true)],
       ['adam', () => tf.train.adam(0.01, 0.8, 0.95, 1e-6)],
+      ['adamw', () => createAdamW(tf, { learningRate: 0.01, weightDecay: 0.05 })],
       ['rmsprop', () => tf.train.rmsprop(0.01, 0.9, 0.5)],
       ['rmsprop centered', () => tf.train.rmsprop(0.005, 0.5, 0.3, 1e-12, true)],
     ];

@@ -1,3 +1,4 @@
+export { type AdamWOptions, createAdamW } from './adamw';
 export { addonPath, type GraphAddon, loadGraphAddon, sessionConfig } from './addon';
 export { CompiledTrainStep, type StepThreads } from './compiled-step';
 export { COMPILED_LOSSES_AND_METRICS, graphMetric } from './loss-graph';

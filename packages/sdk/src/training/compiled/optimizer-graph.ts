@@ -75,16 +75,21 @@ function momentum(o: Fields): OptimizerPlan {
   };
 }
 
-function adam(o: Fields): OptimizerPlan {
+function adam(o: Fields, weightDecay?: number): OptimizerPlan {
   const [b1, b2, eps] = [o.beta1 as number, o.beta2 as number, o.epsilon as number];
   return {
-    kind: 'Adam',
+    kind: weightDecay === undefined ? 'Adam' : 'AdamW',
     slots: [
       { field: 'accumulatedFirstMoment', suffix: 'm' },
       { field: 'accumulatedSecondMoment', suffix: 'v' },
     ],
     globals: ['accBeta1', 'accBeta2'],
-    update(g, { value, grad, slots, globals, lr }) {
+    update(g, { value: read, grad, slots, globals, lr }) {
+      // AdamW: decoupled weight decay first (createAdamW), then Adam on the decayed value.
+      const value =
+        weightDecay === undefined
+          ? read
+          : op(g, 'Sub', read, op(g, 'Mul', read, op(g, 'Mul', lr, f32(g, weightDecay))));
       const [m, v] = slots as [TensorRef, TensorRef];
       const [acc1, acc2] = globals as [TensorRef, TensorRef];
       const newM = op(g, 'AddV2', op(g, 'Mul', m, f32(g, b1)), op(g, 'Mul', grad, f32(g, 1 - b1)));
@@ -151,11 +156,13 @@ export function optimizerPlan(optimizer: Optimizer): OptimizerPlan | { reason: s
       return momentum(o);
     case 'Adam':
       return adam(o);
+    case 'AdamW':
+      return adam(o, o.weightDecay as number);
     case 'RMSProp':
       return rmsprop(o);
     default:
       return {
-        reason: `the ${optimizer.getClassName()} optimizer has no compiled update (SGD, momentum, Adam, RMSprop do)`,
+        reason: `the ${optimizer.getClassName()} optimizer has no compiled update (SGD, momentum, Adam, AdamW, RMSprop do)`,
       };
   }
 }
