@@ -87,6 +87,53 @@ describe('examples (deployment chapter)', function () {
     assert.equal(r.exitCode, 0, r.serverOutput);
     assert.match(r.serverOutput, /SIGTERM: finishing in-flight requests/);
   });
+
+  it('alternative-deployment: TFLite (float, int8) in tf.lite.Interpreter and ONNX in onnxruntime predict like TF.js; the page serves the model', async function () {
+    const { main } = require(path.join(dist, 'alternative-deployment', 'run.js'));
+    const r = await main(3);
+    assert.ok(r.onnxDiff < 1e-5, `ONNX vs TF.js: ${r.onnxDiff}`);
+    assert.ok(
+      r.sizes['tflite-int8'] < 0.6 * r.sizes.tflite,
+      `int8 ${r.sizes['tflite-int8']} vs float ${r.sizes.tflite}`,
+    );
+    const b = r.browser;
+    assert.equal(b.exitCode, 0);
+    assert.match(b.csp ?? '', /script-src 'self'/);
+    const bin = fs
+      .readdirSync(r.files.tfjs)
+      .filter((f: string) => f.endsWith('.bin'))
+      .reduce((n: number, f: string) => n + fs.statSync(path.join(r.files.tfjs, f)).size, 0);
+    assert.equal(b.weightBytes, bin, 'the page serves the TF.js export');
+    if (!interopPython().path) this.skip();
+    const py = python<Record<string, number[][]>>(
+      [
+        'import json, sys, numpy as np, tensorflow as tf',
+        'req = json.load(sys.stdin)',
+        'x = np.array(req["x"], np.float32)',
+        'out = {}',
+        'for name, file in req["files"].items():',
+        '    it = tf.lite.Interpreter(model_path=file)',
+        '    inp = it.get_input_details()[0]',
+        '    it.resize_tensor_input(inp["index"], list(x.shape))',
+        '    it.allocate_tensors()',
+        '    it.set_tensor(inp["index"], x)',
+        '    it.invoke()',
+        '    out[name] = it.get_tensor(it.get_output_details()[0]["index"]).tolist()',
+        'print(json.dumps(out))',
+      ].join('\n'),
+      { x: r.x, files: { float: r.files.tflite, int8: r.files['tflite-int8'] } },
+    );
+    const float = maxDiff(py.float!, r.tfjs);
+    const int8 = maxDiff(py.int8!, r.tfjs);
+    const classes = (rows: number[][]) => rows.map((row) => row.indexOf(Math.max(...row)));
+    const sameClass = classes(py.int8!).filter((c, i) => c === classes(r.tfjs)[i]).length;
+    console.log(
+      `      tf.lite.Interpreter vs TF.js: float ${float.toExponential(2)}, int8 ${int8.toExponential(2)} (${sameClass}/${r.x.length} same class)`,
+    );
+    assert.ok(float < 1e-5, `TFLite float vs TF.js: ${float}`);
+    assert.ok(int8 < 0.05, `TFLite int8 vs TF.js: ${int8}`);
+    assert.ok(sameClass >= r.x.length - 1, `int8 changed ${r.x.length - sameClass} classes`);
+  });
 });
 
 describe('examples: a third-party plugin written from the plugin guide', function () {
