@@ -59,7 +59,7 @@ export async function serveModel(state: ExtensionState, base?: string): Promise<
           onOutput: (line) => state.output.appendLine(`[serve] ${line}`),
         }),
     );
-    info.child.once('exit', () => showServing(state));
+    info.child?.once('exit', () => showServing(state));
     showServing(state);
     void vscode.window
       .showInformationMessage(`tfscale: ${info.name} is served at ${info.url}`, 'Send Test Request')

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type { SdkLocation } from '../shared/sdk-locator';
-import { lastLines } from './cli';
+import { lastLines, runCli } from './cli';
 import { buildTestRequest, type ModelMetadata } from './test-request';
 
 /** A model server this window started. */
@@ -16,7 +17,11 @@ export interface ServerInfo {
   /** The model's REST URL, e.g. `http://127.0.0.1:8501/v1/models/digits`. */
   url: string;
   state: 'starting' | 'serving' | 'stopped' | 'failed';
-  child: ChildProcess;
+  /** How it runs: a local deployment (`tfscale deploy --target local`, detached, outlives the window) or a child `tfscale serve`. */
+  via: 'deploy' | 'serve';
+  pid?: number;
+  /** The `tfscale serve` child (via 'serve' only). */
+  child?: ChildProcess;
   /** The CLI's last lines, for the failure message. */
   output: string[];
 }
@@ -25,14 +30,27 @@ export interface ServerInfo {
 export interface ServeOptions {
   /** Preferred REST / gRPC ports; a taken (or 0) one is replaced by a free one. */
   restPort?: number;
+  /** 'serve' forces a child `tfscale serve` even when the SDK has the local deployer. */
+  via?: 'deploy' | 'serve';
   grpcPort?: number;
   timeoutMs?: number;
   onOutput?: (line: string) => void;
 }
 
 /**
- * Serves exported models with the workspace's `tfscale serve` (TF Serving REST + gRPC) on free
- * ports, and knows when each is ready. Emits `change` when a server starts, is ready, or ends.
+ * Whether the workspace's SDK has the local deployer (`tfscale deploy --target local`).
+ * @example
+ *   hasLocalDeployer(sdk); // true from @tfscale/sdk 0.1 with deploy
+ */
+export function hasLocalDeployer(sdk: SdkLocation): boolean {
+  return fs.existsSync(path.join(sdk.root, 'dist', 'cli', 'commands', 'deploy.js'));
+}
+
+/**
+ * Serves exported models on free local ports (TF Serving REST + gRPC): through the SDK's local
+ * deployer when it has one (a detached server that outlives the window; serving the same model
+ * again attaches to it), else as a child `tfscale serve`. Knows when each is ready. Emits
+ * `change` when a server starts, is ready, or ends.
  * @example
  *   const servers = new ServerManager(sdk, folder);
  *   const s = await servers.serve('models/digits');
@@ -57,6 +75,8 @@ export class ServerManager extends EventEmitter {
     const name = path.basename(base);
     const restPort = await freePort(options.restPort);
     const grpcPort = await freePort(options.grpcPort, [restPort]);
+    const via = options.via ?? (hasLocalDeployer(this.sdk) ? 'deploy' : 'serve');
+    if (via === 'deploy') return this.#deploy(base, name, restPort, grpcPort, options);
     const args = [
       this.sdk.cli,
       'serve',
@@ -78,6 +98,8 @@ export class ServerManager extends EventEmitter {
       grpcPort,
       url: `http://127.0.0.1:${restPort}/v1/models/${name}`,
       state: 'starting',
+      via: 'serve',
+      pid: child.pid,
       child,
       output: [],
     };
@@ -102,33 +124,91 @@ export class ServerManager extends EventEmitter {
     });
     this.#servers.set(info.id, info);
     this.emit('change');
+    let waitError = '';
     const ready = await Promise.race([
-      waitAvailable(info.url, options.timeoutMs ?? 60_000).then(() => true),
+      waitAvailable(info.url, options.timeoutMs ?? 60_000).then(
+        () => true,
+        (err: Error) => {
+          waitError = err.message;
+          return false;
+        },
+      ),
       exited.then(() => false),
     ]);
     if (!ready || info.state !== 'starting') {
       info.state = 'failed';
       child.kill('SIGKILL');
-      throw new Error(`tfscale serve did not start: ${lastLines(info.output.join('\n')) || 'it exited'}`);
+      const said = lastLines(info.output.join('\n'));
+      throw new Error(`tfscale serve did not start: ${[waitError, said].filter(Boolean).join('\n') || 'it exited'}`);
     }
     info.state = 'serving';
     this.emit('change');
     return info;
   }
 
-  /** Stops a server (SIGTERM: the server drains in-flight requests, then exits). */
+  /** `tfscale deploy <base> --target local`: starts (or attaches to) a detached local server. */
+  async #deploy(base: string, name: string, restPort: number, grpcPort: number, options: ServeOptions) {
+    const absolute = path.resolve(this.cwd, base);
+    const args = [
+      'deploy',
+      absolute,
+      '--target',
+      'local',
+      '--rest_api_port',
+      String(restPort),
+      '--port',
+      String(grpcPort),
+    ];
+    options.onOutput?.(`$ tfscale ${args.join(' ')}`);
+    const out = await runCli(this.sdk, this.cwd, args);
+    for (const line of out.split('\n')) if (line.trim()) options.onOutput?.(line);
+    const rest = out.match(/REST\s+(http:\/\/\S+)/)?.[1];
+    if (!rest) throw new Error(`tfscale deploy printed no REST address:\n${lastLines(out)}`);
+    const port = Number(new URL(rest).port);
+    const info: ServerInfo = {
+      id: this.#next++,
+      name,
+      base: absolute,
+      restPort: port,
+      grpcPort: Number(out.match(/gRPC\s+\S+:(\d+)/)?.[1] ?? grpcPort),
+      url: `${rest.replace(/\/$/, '')}/v1/models/${name}`,
+      state: 'starting',
+      via: 'deploy',
+      pid: Number(out.match(/pid (\d+)/)?.[1]) || undefined,
+      output: out.split('\n').filter((l) => l.trim()),
+    };
+    // Serving the same model again attaches to its deployment: one row per deployment.
+    for (const [id, s] of this.#servers) if (s.via === 'deploy' && s.base === absolute) this.#servers.delete(id);
+    this.#servers.set(info.id, info);
+    await waitAvailable(info.url, options.timeoutMs ?? 60_000);
+    info.state = 'serving';
+    this.emit('change');
+    return info;
+  }
+
+  /** Stops a server: `tfscale deploy --stop` for a deployment; SIGTERM (drain, then exit) for a child. */
   async stop(id: number): Promise<void> {
     const info = this.#servers.get(id);
     if (!info) return;
-    const gone = new Promise<void>((resolve) => info.child.once('exit', () => resolve()));
-    info.child.kill('SIGTERM');
-    const timer = setTimeout(() => info.child.kill('SIGKILL'), 10_000);
+    if (info.via === 'deploy') {
+      await runCli(this.sdk, this.cwd, ['deploy', info.base, '--stop']);
+      info.state = 'stopped';
+      this.#servers.delete(id);
+      this.emit('change');
+      return;
+    }
+    const child = info.child;
+    if (!child) return;
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await gone;
     clearTimeout(timer);
   }
 
+  /** Ends child servers; local deployments keep running (that is what they are for). */
   dispose(): void {
-    for (const s of this.#servers.values()) s.child.kill('SIGTERM');
+    for (const s of this.#servers.values()) s.child?.kill('SIGTERM');
   }
 }
 

@@ -151,7 +151,9 @@ export function serverNodes(servers: readonly ServerInfo[]): Node[] {
     id: `server:${s.id}`,
     label: s.name,
     description: `${s.state} · ${s.url}`,
-    tooltip: `${s.base}\nREST ${s.restPort}, gRPC ${s.grpcPort}`,
+    tooltip:
+      `${s.base}\nREST ${s.restPort}, gRPC ${s.grpcPort}` +
+      (s.via === 'deploy' ? `\nlocal deployment (pid ${s.pid ?? '?'}): keeps serving after the window closes` : ''),
     icon: s.state === 'serving' ? 'vm-running' : s.state === 'starting' ? 'loading~spin' : 'vm-outline',
     contextValue: 'server',
     command: { command: 'tfscale.sendTestRequest', title: 'Send Test Request', arguments: [s.id] },

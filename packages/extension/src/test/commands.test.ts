@@ -32,7 +32,16 @@ type Item = { label: string; description?: string; detail?: string };
 const byLabel = (re: RegExp) => (items: Item[]) => items.find((i) => re.test(i.label));
 
 describe('extension commands (stubbed vscode API, real tfscale CLI)', () => {
+  const savedStateDir = process.env.TFSCALE_STATE_DIR;
   beforeEach(() => stub.reset());
+  // Local deployments record themselves here, not in the user's cache.
+  before(() => {
+    process.env.TFSCALE_STATE_DIR = path.join(EXT_ROOT, 'test-output', 'unit', 'tfscale-state');
+  });
+  after(() => {
+    if (savedStateDir === undefined) delete process.env.TFSCALE_STATE_DIR;
+    else process.env.TFSCALE_STATE_DIR = savedStateDir;
+  });
 
   it('says clearly when the workspace has no @tfscale/sdk', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'tfscale-no-sdk-'));
@@ -123,6 +132,7 @@ describe('extension commands (stubbed vscode API, real tfscale CLI)', () => {
 
     stub.picks.push((items) => items[0]); // "last export"
     const server = await serveModel(state);
+    assert.equal(server?.via, 'deploy', 'the SDK has the local deployer');
     assert.ok(server && state.servers);
     assert.match(state.serving.text, new RegExp(`http://127\\.0\\.0\\.1:${server.restPort}/v1/models/digits`));
     assert.equal((await fetch(server.url)).status, 200);

@@ -45,6 +45,7 @@ export class Workbench {
   #server: ChildProcess | undefined;
   #browser: BrowserContext | undefined;
   readonly logs: string[] = [];
+  #env: NodeJS.ProcessEnv = {};
   shot = 0;
 
   constructor(
@@ -68,7 +69,10 @@ export class Workbench {
       XDG_CONFIG_HOME: path.join(state, 'config'),
       XDG_DATA_HOME: path.join(state, 'data'),
       XDG_CACHE_HOME: path.join(state, 'cache'),
+      // Local deployments (Serve Model) record themselves here; stop() ends them.
+      TFSCALE_STATE_DIR: path.join(state, 'tfscale'),
     };
+    this.#env = env;
     const common = [
       '--config',
       path.join(state, 'config.yaml'),
@@ -176,8 +180,23 @@ export class Workbench {
     return file;
   }
 
+  /** Ends the detached model servers Serve Model started (they outlive code-server by design). */
+  async #stopDeployments(): Promise<void> {
+    const dir = path.join(String(this.#env.TFSCALE_STATE_DIR ?? ''), 'deployments');
+    if (!this.#env.TFSCALE_STATE_DIR || !fs.existsSync(dir)) return;
+    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+      const { pid } = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { pid: number };
+      try {
+        process.kill(-pid, 'SIGTERM'); // its own process group
+      } catch {
+        // already gone
+      }
+    }
+  }
+
   async stop(): Promise<void> {
     await this.#browser?.close().catch(() => undefined);
+    await this.#stopDeployments();
     const pid = this.#server?.pid;
     if (pid) {
       try {
