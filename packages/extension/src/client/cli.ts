@@ -32,7 +32,11 @@ export async function runCliJson<T>(sdk: SdkLocation, cwd: string, args: string[
   return JSON.parse(out.slice(start)) as T;
 }
 
-/** The useful end of a CLI's stderr (TensorFlow's start-up noise comes first). */
+/**
+ * The useful end of a CLI's stderr (TensorFlow's start-up noise comes first).
+ * @example
+ *   lastLines(stderr); // 'Error: ...' without TensorFlow's start-up lines
+ */
 export function lastLines(text: string, count = 6): string {
   return text
     .split('\n')

@@ -3,7 +3,11 @@ import { locateSdk, type SdkLocation, sdkMissingMessage } from '../shared/sdk-lo
 import { RunManager } from './run-manager';
 import { ServerManager } from './server-manager';
 
-/** What every command needs: the workspace, its SDK, the managers, the output channel. */
+/**
+ * What every command needs: the workspace, its SDK, the managers, the output channel.
+ * @example
+ *   const ws = requireSdk(state); // the commands' shared state
+ */
 export interface ExtensionState {
   extensionUri: vscode.Uri;
   folder: string | undefined;
@@ -19,7 +23,11 @@ export interface ExtensionState {
   refreshViews(): void;
 }
 
-/** The settings the extension reads, with their defaults. */
+/**
+ * The settings the extension reads, with their defaults.
+ * @example
+ *   settings().device; // 'auto', 'cpu' or 'gpu:0'
+ */
 export function settings() {
   const c = vscode.workspace.getConfiguration('tfscale');
   return {
@@ -62,7 +70,11 @@ function attach<T extends { on(event: 'change', listener: () => void): unknown }
   return m;
 }
 
-/** Updates the device/backend status-bar item from the settings. */
+/**
+ * Updates the device/backend status-bar item from the settings.
+ * @example
+ *   showPlacement(state); // status bar: 'tfscale: gpu:0 · native-gpu'
+ */
 export function showPlacement(state: ExtensionState): void {
   const s = settings();
   if (!state.sdk) {

@@ -1,4 +1,8 @@
-/** The parts of `tfscale doctor --json` the device picker shows. */
+/**
+ * The parts of `tfscale doctor --json` the device picker shows.
+ * @example
+ *   const report = await runCliJson<DoctorReport>(sdk, folder, ['doctor', '--json']);
+ */
 export interface DoctorReport {
   backend: {
     candidates: { name: string; available: boolean; reason?: string; version?: string }[];
@@ -18,7 +22,11 @@ export interface DoctorReport {
   };
 }
 
-/** A QuickPick row: `value` is what gets saved (`auto`, `cpu`, `gpu:0`, a backend name). */
+/**
+ * A QuickPick row: `value` is what gets saved (`auto`, `cpu`, `gpu:0`, a backend name).
+ * @example
+ *   const row: PickRow = { label: '$(chip) cpu', value: 'cpu' };
+ */
 export interface PickRow {
   label: string;
   description?: string;

@@ -36,6 +36,8 @@ function baseArg(arg: unknown): string | undefined {
  * Extension entry: status-bar items, commands, the Runs/Models/Servers views, the metrics panel
  * serializer and the run-file language client. TensorFlow never loads here: commands run the
  * workspace's CLI, and the language server loads the workspace's SDK in its own process.
+ * @example
+ *   // VS Code calls it on start-up (activationEvents: onStartupFinished)
  */
 export function activate(context: vscode.ExtensionContext): ExtensionState {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -125,5 +127,9 @@ async function doctor(state: ExtensionState): Promise<void> {
   state.output.show(true);
 }
 
-/** The subscriptions release everything (runs get Ctrl-C, servers SIGTERM). */
+/**
+ * The subscriptions release everything (runs get Ctrl-C, servers SIGTERM).
+ * @example
+ *   // VS Code calls it when the window closes
+ */
 export function deactivate(): void {}

@@ -7,7 +7,11 @@ import {
 } from 'vscode-languageclient/node';
 import type { SdkLocation } from '../shared/sdk-locator';
 
-/** Options the server gets at `initialize`. */
+/**
+ * Options the server gets at `initialize`.
+ * @example
+ *   const init: ServerInitOptions = { workspaceFolder: '/w', sdkMain: '/w/node_modules/@tfscale/sdk/dist/index.js' };
+ */
 export interface ServerInitOptions {
   workspaceFolder: string;
   sdkMain: string;

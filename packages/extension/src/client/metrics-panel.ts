@@ -4,7 +4,11 @@ import type { FromWebview, MetricsEvent, MetricsPanelState, ToWebview } from '..
 import { MetricsTail } from './metrics-tail';
 import { type RunStore, runPaths } from './run-store';
 
-/** The webview type, also the serializer's key. */
+/**
+ * The webview type, also the serializer's key.
+ * @example
+ *   vscode.window.registerWebviewPanelSerializer(METRICS_VIEW_TYPE, serializer);
+ */
 export const METRICS_VIEW_TYPE = 'tfscale.metrics';
 
 /**

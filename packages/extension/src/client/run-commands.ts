@@ -25,7 +25,11 @@ async function pickRow(rows: PickRow[], title: string): Promise<PickRow | undefi
   return picked.row;
 }
 
-/** Select Device: GPUs and backends from `tfscale doctor --json`, saved in workspace settings. */
+/**
+ * Select Device: GPUs and backends from `tfscale doctor --json`, saved in workspace settings.
+ * @example
+ *   await selectDevice(state); // saves tfscale.device and tfscale.backend
+ */
 export async function selectDevice(state: ExtensionState): Promise<void> {
   const ws = requireSdk(state);
   if (!ws) return;
@@ -62,7 +66,11 @@ async function pickRunFile(folder: string, given?: vscode.Uri): Promise<string |
   return picked?.uri.fsPath;
 }
 
-/** Start Training Run: `tfscale train` as a child process, with progress, cancel and output. */
+/**
+ * Start Training Run: `tfscale train` as a child process, with progress, cancel and output.
+ * @example
+ *   const record = await startRun(state, vscode.Uri.file('/w/tfscale.json'));
+ */
 export async function startRun(state: ExtensionState, uri?: vscode.Uri): Promise<RunRecord | undefined> {
   const ws = requireSdk(state);
   if (!ws) return undefined;
@@ -134,19 +142,31 @@ async function pickRun(state: ExtensionState, filter: (r: RunRecord) => boolean,
   return picked?.run;
 }
 
-/** Stop Run: like Ctrl-C (after this batch, keeping a backup). */
+/**
+ * Stop Run: like Ctrl-C (after this batch, keeping a backup).
+ * @example
+ *   await stopRun(state, 'digits-20260101-120000');
+ */
 export async function stopRun(state: ExtensionState, id?: string): Promise<void> {
   const run = await pickRun(state, (r) => r.state === 'running', 'tfscale: run to stop', id);
   if (run) await state.runs?.stop(run.id);
 }
 
-/** Show Metrics: the run's live charts. */
+/**
+ * Show Metrics: the run's live charts.
+ * @example
+ *   await showMetrics(state, 'digits-20260101-120000');
+ */
 export async function showMetrics(state: ExtensionState, id?: string): Promise<void> {
   const run = await pickRun(state, () => true, 'tfscale: run to chart', id);
   if (run && state.runs) MetricsPanel.show(state.extensionUri, state.runs.store, run.id);
 }
 
-/** Export Model: the run's last checkpoint as a SavedModel version under `models/<run name>`. */
+/**
+ * Export Model: the run's last checkpoint as a SavedModel version under `models/<run name>`.
+ * @example
+ *   const base = await exportModel(state, runId); // '/w/models/digits'
+ */
 export async function exportModel(state: ExtensionState, id?: string): Promise<string | undefined> {
   const ws = requireSdk(state);
   const run = await pickRun(state, (r) => r.state !== 'running', 'tfscale: run to export', id);
@@ -185,7 +205,11 @@ function onPath(tool: string): string | undefined {
   return undefined;
 }
 
-/** Open TensorBoard on a run's logs, or say how to get it. */
+/**
+ * Open TensorBoard on a run's logs, or say how to get it.
+ * @example
+ *   await openTensorBoard(state, runId); // a terminal running tensorboard --logdir <run>/logs
+ */
 export async function openTensorBoard(state: ExtensionState, id?: string): Promise<void> {
   const run = await pickRun(state, () => true, 'tfscale: run for TensorBoard', id);
   if (!run || !state.runs) return;

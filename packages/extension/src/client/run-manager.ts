@@ -8,7 +8,11 @@ import { runPlacement } from './device-picker';
 import { MetricsTail } from './metrics-tail';
 import { type RunRecord, RunStore, runId, runPaths } from './run-store';
 
-/** Options of {@link RunManager.start}. */
+/**
+ * Options of {@link RunManager.start}.
+ * @example
+ *   runs.start(file, { device: 'cpu', backend: 'auto', epochs: 3 } satisfies StartRunOptions);
+ */
 export interface StartRunOptions {
   device: string;
   backend: string;
@@ -20,7 +24,11 @@ export interface StartRunOptions {
   onEvents?: (events: MetricsEvent[]) => void;
 }
 
-/** A run this window started and is still watching. */
+/**
+ * A run this window started and is still watching.
+ * @example
+ *   const { record, done } = runs.start(file, options); await done;
+ */
 export interface ActiveRun {
   record: RunRecord;
   child: ChildProcess;
@@ -157,7 +165,11 @@ export class RunManager extends EventEmitter {
   }
 }
 
-/** The run's `name` from a tfscale.json, else its folder's name. */
+/**
+ * The run's `name` from a tfscale.json, else its folder's name.
+ * @example
+ *   runName('/w/quickstart/tfscale.json'); // 'digits' (its name), else 'quickstart'
+ */
 export function runName(runFile: string): string {
   if (runFile.endsWith('.json')) {
     try {

@@ -1,7 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** A run's state as the views show it. */
+/**
+ * A run's state as the views show it.
+ * @example
+ *   const icon = state === 'running' ? 'sync~spin' : 'pass';
+ */
 export type RunState = 'running' | 'done' | 'failed' | 'stopped';
 
 /**

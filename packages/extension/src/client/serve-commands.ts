@@ -42,7 +42,11 @@ function showServing(state: ExtensionState): void {
   state.serving.show();
 }
 
-/** Serve Model: one click from an export to a local TF Serving-compatible server. */
+/**
+ * Serve Model: one click from an export to a local TF Serving-compatible server.
+ * @example
+ *   const info = await serveModel(state, '/w/models/digits'); // info.url in the status bar
+ */
 export async function serveModel(state: ExtensionState, base?: string): Promise<ServerInfo | undefined> {
   const ws = requireSdk(state);
   if (!ws) return undefined;
@@ -86,7 +90,11 @@ async function pickServer(state: ExtensionState, id?: number): Promise<ServerInf
   return picked?.server;
 }
 
-/** Send Test Request: a batch-of-one request built from the model's signature. */
+/**
+ * Send Test Request: a batch-of-one request built from the model's signature.
+ * @example
+ *   await testRequest(state, info.id); // 200
+ */
 export async function testRequest(state: ExtensionState, id?: number): Promise<number | undefined> {
   const server = await pickServer(state, id);
   if (!server) return undefined;
@@ -103,7 +111,11 @@ export async function testRequest(state: ExtensionState, id?: number): Promise<n
   }
 }
 
-/** Stop Server. */
+/**
+ * Stop Server.
+ * @example
+ *   await stopServer(state, info.id);
+ */
 export async function stopServer(state: ExtensionState, id?: number): Promise<void> {
   const server = await pickServer(state, id);
   if (!server) return;

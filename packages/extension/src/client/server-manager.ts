@@ -7,7 +7,11 @@ import type { SdkLocation } from '../shared/sdk-locator';
 import { lastLines, runCli } from './cli';
 import { buildTestRequest, type ModelMetadata } from './test-request';
 
-/** A model server this window started. */
+/**
+ * A model server this window started.
+ * @example
+ *   const { url } = await servers.serve('models/digits'); // ServerInfo
+ */
 export interface ServerInfo {
   id: number;
   name: string;
@@ -26,7 +30,11 @@ export interface ServerInfo {
   output: string[];
 }
 
-/** Options of {@link ServerManager.serve}. */
+/**
+ * Options of {@link ServerManager.serve}.
+ * @example
+ *   await servers.serve('models/digits', { restPort: 8501, grpcPort: 8500 });
+ */
 export interface ServeOptions {
   /** Preferred REST / gRPC ports; a taken (or 0) one is replaced by a free one. */
   restPort?: number;

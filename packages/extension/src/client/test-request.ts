@@ -1,4 +1,8 @@
-/** The part of TF Serving's `GET /v1/models/<name>/metadata` answer a test request needs. */
+/**
+ * The part of TF Serving's `GET /v1/models/<name>/metadata` answer a test request needs.
+ * @example
+ *   const meta = (await (await fetch(`${url}/metadata`)).json()) as ModelMetadata;
+ */
 export interface ModelMetadata {
   metadata?: {
     signature_def?: {

@@ -4,7 +4,11 @@ import type { RunState, RunStore } from './run-store';
 import { runPaths } from './run-store';
 import type { ServerInfo } from './server-manager';
 
-/** A tree row, independent of the VS Code API (the tree providers map it to a TreeItem). */
+/**
+ * A tree row, independent of the VS Code API (the tree providers map it to a TreeItem).
+ * @example
+ *   const node: Node = { id: 'run:x', label: 'digits', icon: 'pass' };
+ */
 export interface Node {
   id: string;
   label: string;

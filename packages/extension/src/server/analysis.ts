@@ -10,7 +10,11 @@ import {
 } from 'jsonc-parser';
 import type { CatalogEntry, JsonSchema, OptionsChecker, PluginCatalog, SdkApi } from './catalog';
 
-/** A problem in the run file, by character offsets. */
+/**
+ * A problem in the run file, by character offsets.
+ * @example
+ *   const p: Problem = { start: 14, end: 23, message: 'Unknown strategy `mirored`.', severity: 'error' };
+ */
 export interface Problem {
   start: number;
   end: number;
@@ -153,7 +157,11 @@ function rangeOf(root: JsonNode, path: readonly (string | number)[]): { start: n
   return { start: 0, end: 1 };
 }
 
-/** A completion: the name, where to put it, and its docs. */
+/**
+ * A completion: the name, where to put it, and its docs.
+ * @example
+ *   const c: Completion = { label: 'mirrored', detail: 'strategy', start: 14, end: 16, insert: 'mirrored' };
+ */
 export interface Completion {
   label: string;
   detail: string;
@@ -231,7 +239,11 @@ export function hover(
   return undefined;
 }
 
-/** The sub-schema describing the field at `path` (refs resolved, first matching union branch). */
+/**
+ * The sub-schema describing the field at `path` (refs resolved, first matching union branch).
+ * @example
+ *   schemaAt(runJsonSchema(), ['data', 'batchSize'])?.description;
+ */
 export function schemaAt(root: JsonSchema, path: readonly (string | number)[]): JsonSchema | undefined {
   const deref = (s: JsonSchema | undefined): JsonSchema | undefined => {
     if (!s?.$ref) return s;

@@ -1,6 +1,10 @@
 import { createRequire } from 'node:module';
 
-/** A name a registry offers, with its docs. */
+/**
+ * A name a registry offers, with its docs.
+ * @example
+ *   const e: CatalogEntry = { name: 'mirrored', description: 'All-reduce over local replicas' };
+ */
 export interface CatalogEntry {
   name: string;
   description?: string;
@@ -8,7 +12,11 @@ export interface CatalogEntry {
   plugin?: string;
 }
 
-/** The names a run file may use, per plugin point, from the SDK container with plugins loaded. */
+/**
+ * The names a run file may use, per plugin point, from the SDK container with plugins loaded.
+ * @example
+ *   catalog.strategy.map((e) => e.name); // ['one-device', 'mirrored', ...]
+ */
 export interface PluginCatalog {
   strategy: CatalogEntry[];
   callback: CatalogEntry[];
@@ -16,7 +24,11 @@ export interface PluginCatalog {
   deployer: CatalogEntry[];
 }
 
-/** One issue as the SDK's `validateRun` reports it. */
+/**
+ * One issue as the SDK's `validateRun` reports it.
+ * @example
+ *   const issue: ConfigIssue = { path: ['epochs'], field: 'epochs', message: 'Invalid value…' };
+ */
 export interface ConfigIssue {
   path: (string | number)[];
   field: string;
@@ -27,6 +39,8 @@ export interface ConfigIssue {
 /**
  * Makes the named plugin's object with these options, as a run would, and returns the plugin's
  * own complaint (its coded error message and hint), or undefined when it accepts them.
+ * @example
+ *   await checkOptions('callback', 'early_stopping', { patiense: 2 }); // 'Unknown option `patiense` …'
  */
 export type OptionsChecker = (
   point: 'strategy' | 'callback',
@@ -34,14 +48,22 @@ export type OptionsChecker = (
   options: Record<string, unknown>,
 ) => Promise<string | undefined>;
 
-/** The SDK functions the server uses, from the workspace's `@tfscale/sdk`. */
+/**
+ * The SDK functions the server uses, from the workspace's `@tfscale/sdk`.
+ * @example
+ *   sdk.validateRun(JSON.parse(text), { form: 'file' });
+ */
 export interface SdkApi {
   validateRun(value: unknown, options: { form: 'file' }): { ok: true } | { ok: false; issues: ConfigIssue[] };
   closestMatch(input: string, candidates: Iterable<string>): string | undefined;
   runJsonSchema(): JsonSchema;
 }
 
-/** The subset of JSON Schema the hovers walk. */
+/**
+ * The subset of JSON Schema the hovers walk.
+ * @example
+ *   const s: JsonSchema = { description: 'Batches per epoch' };
+ */
 export interface JsonSchema {
   title?: string;
   description?: string;

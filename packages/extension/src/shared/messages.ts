@@ -2,7 +2,11 @@
  * Typed messages between the metrics panel (extension side) and its webview.
  */
 
-/** One MetricsStream event as the SDK writes it (a JSON line); see the SDK's `MetricsEvent`. */
+/**
+ * One MetricsStream event as the SDK writes it (a JSON line); see the SDK's `MetricsEvent`.
+ * @example
+ *   const e: MetricsEvent = { type: 'epoch_begin', time: Date.now(), epoch: 0 };
+ */
 export type MetricsEvent =
   | { type: 'train_begin'; time: number; params?: Record<string, unknown> }
   | { type: 'epoch_begin'; time: number; epoch: number }
@@ -10,7 +14,11 @@ export type MetricsEvent =
   | { type: 'epoch_end'; time: number; epoch: number; globalStep: number; logs: StreamedLogs }
   | { type: 'train_end'; time: number; logs?: StreamedLogs; stopReason?: string };
 
-/** Log values; NaN and infinities arrive as strings (JSON has none). */
+/**
+ * Log values; NaN and infinities arrive as strings (JSON has none).
+ * @example
+ *   const logs: StreamedLogs = { loss: 0.3, val_loss: 'NaN' };
+ */
 export type StreamedLogs = Record<string, number | 'NaN' | 'Infinity' | '-Infinity'>;
 
 /**

@@ -1,6 +1,10 @@
 import type { MetricsEvent, StreamedLogs } from './messages';
 
-/** One chart's data: x values and one y array per series (`null` for gaps, as uPlot wants). */
+/**
+ * One chart's data: x values and one y array per series (`null` for gaps, as uPlot wants).
+ * @example
+ *   const data: ChartData = series.epochChart('loss');
+ */
 export interface ChartData {
   /** The metric, e.g. `loss` (its `val_loss` is a second series). */
   metric: string;
