@@ -10,6 +10,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeFreshProject } from './support/fresh-project';
 import { interopPython } from './support/python';
 
 const dist = path.resolve(__dirname, '..', '..', 'examples', 'dist');
@@ -182,13 +183,15 @@ describe('examples: a third-party plugin written from the plugin guide', functio
     const [sdkTgz, pluginTgz] = [await pack(path.join(repo, 'packages', 'sdk')), await pack(pluginDir)];
     const app = path.join(project, 'app');
     fs.mkdirSync(path.join(app, 'data'), { recursive: true });
-    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'my-app', private: true }));
     fs.copyFileSync(path.join(repo, 'examples', 'data', 'digits', 'digits.csv'), path.join(app, 'data', 'digits.csv'));
-    // From npm's cache only. --ignore-scripts: tfjs-node's own installer downloads libtensorflow
-    // from outside the registry, and TFSCALE_SKIP_NATIVE does not stop it (it is not ours).
+    // Offline, from npm's cache as `npm ci` filled it: the app's lockfile pins the repository's
+    // versions. --ignore-scripts: tfjs-node's own installer downloads libtensorflow from outside
+    // the registry, and TFSCALE_SKIP_NATIVE cannot stop it (the SDK has no install script of its own).
+    const registry = (await run('npm', ['config', 'get', 'registry'], app)).trim();
+    writeFreshProject(app, sdkTgz, { 'tfscale-plugin-webhook': { tgz: pluginTgz, version: '1.0.0' } }, registry);
     const started = Date.now();
-    await run('npm', ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', sdkTgz, pluginTgz], app);
-    console.log(`      npm install (offline, 2 tarballs): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await run('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], app);
+    console.log(`      npm ci --offline (SDK + plugin tarballs): ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     const plugins = await run('npx', ['tfscale', 'plugins'], app);
     assert.match(plugins, /^tfscale-plugin-webhook@1\.0\.0\s+loaded/m);
