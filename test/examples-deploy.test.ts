@@ -4,10 +4,11 @@
  * Python TensorFlow.
  */
 import * as assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeFreshProject } from './support/fresh-project';
@@ -27,6 +28,17 @@ function python<T>(script: string, input: unknown): T {
   });
   if (r.status !== 0) throw new Error(`python failed (${r.status}):\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as T;
+}
+
+/** A port nothing listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /** The largest absolute difference between two row-major nested arrays. */
@@ -142,6 +154,7 @@ describe('examples: a third-party plugin written from the plugin guide', functio
   const repo = path.resolve(__dirname, '..', '..');
   const pluginDir = path.join(repo, 'examples', 'third-party-plugin');
   let project: string;
+  let app: string;
 
   /** Runs a command without blocking the event loop (the webhook server answers meanwhile). */
   function run(cmd: string, args: string[], cwd: string): Promise<string> {
@@ -181,7 +194,7 @@ describe('examples: a third-party plugin written from the plugin guide', functio
         (await run('npm', ['pack', '--silent', '--pack-destination', packs], dir)).trim().split('\n').at(-1)!,
       );
     const [sdkTgz, pluginTgz] = [await pack(path.join(repo, 'packages', 'sdk')), await pack(pluginDir)];
-    const app = path.join(project, 'app');
+    app = path.join(project, 'app');
     fs.mkdirSync(path.join(app, 'data'), { recursive: true });
     fs.copyFileSync(path.join(repo, 'examples', 'data', 'digits', 'digits.csv'), path.join(app, 'data', 'digits.csv'));
     // Offline, from npm's cache as `npm ci` filled it: the app's lockfile pins the repository's
@@ -235,7 +248,11 @@ describe('examples: a third-party plugin written from the plugin guide', functio
           outputDir: 'runs',
         }),
       );
-      const out = await run('npx', ['tfscale', 'train', 'tfscale.json', '--quiet'], app);
+      const out = await run(
+        'npx',
+        ['tfscale', 'train', 'tfscale.json', '--checkpoint-dir', 'runs/ckpt', '--quiet'],
+        app,
+      );
       assert.match(out, /^done: 3 epochs/m);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -271,5 +288,56 @@ describe('examples: a third-party plugin written from the plugin guide', functio
       app,
     );
     assert.match(conformance, /[1-9]\d* passing/);
+  });
+
+  it("a new user's path in that project: export, serve, and curl answers like the trained model", async function () {
+    if (!app || !fs.existsSync(path.join(app, 'runs', 'ckpt', 'ckpt-03'))) this.skip();
+    await run(
+      'npx',
+      ['tfscale', 'export', 'runs/ckpt/ckpt-03', '--format', 'savedmodel,tfjs', '--out', 'models/digits'],
+      app,
+    );
+    // No native TensorFlow here (--ignore-scripts): the TF.js export is what this machine can serve.
+    const ports = await Promise.all([0, 0].map(() => freePort()));
+    const args = ['tfscale', 'serve', '--model_name', 'digits', '--model_base_path', 'models/digits/tfjs'];
+    const child = spawn('npx', [...args, '--rest_api_port', String(ports[0]), '--port', String(ports[1])], {
+      cwd: app,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let log = '';
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onData = (d: Buffer) => {
+          log += d;
+          if (/^gRPC API listening/m.test(log)) resolve();
+        };
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
+        child.once('exit', (code) => reject(new Error(`tfscale serve exited ${code}:\n${log}`)));
+      });
+      assert.match(log, /version 1 AVAILABLE on the tfjs runtime/);
+      const [header, ...rows] = fs
+        .readFileSync(path.join(app, 'data', 'digits.csv'), 'utf8')
+        .trim()
+        .split('\n');
+      const labelAt = header!.split(',').indexOf('label');
+      const x = rows.slice(0, 3).map((r) =>
+        r
+          .split(',')
+          .map(Number)
+          .filter((_, i) => i !== labelAt),
+      );
+      const curl = `curl -s -d '${JSON.stringify({ instances: x })}' -X POST http://127.0.0.1:${ports[0]}/v1/models/digits:predict`;
+      const served = JSON.parse(await run('sh', ['-c', curl], app)).predictions as number[][];
+      const tf = await import('@tensorflow/tfjs');
+      const { tfjsFolder } = await import('@tfscale/sdk');
+      const model = await tf.loadLayersModel(tfjsFolder(path.join(app, 'runs', 'ckpt', 'ckpt-03')));
+      const expected = (model.predict(tf.tensor2d(x)) as import('@tensorflow/tfjs').Tensor).arraySync() as number[][];
+      assert.ok(maxDiff(served, expected) < 1e-4, `served vs trained: ${maxDiff(served, expected)}`);
+    } finally {
+      // npx runs the CLI in a child of its own: stop the whole group.
+      if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+    }
   });
 });
