@@ -151,7 +151,7 @@ describe('pipeline: tf.Example interop with TensorFlow, statistics against numpy
     assert.doesNotMatch(html, /<script|https?:\/\//);
   });
 
-  it('Transform fits on the training split as numpy does (quantile buckets, min-max, vocabulary) and applies one-hot blocks', async () => {
+  it('Transform fits on the training split as numpy does (quantile buckets, min-max, vocabulary, z-score) and applies one-hot blocks', async () => {
     const gen = ExampleGen({}, { input: IRIS });
     const stats = StatisticsGen({ examples: gen.outputs.examples }, {});
     const schema = SchemaGen({ statistics: stats.outputs.statistics }, {});
@@ -162,7 +162,7 @@ describe('pipeline: tf.Example interop with TensorFlow, statistics against numpy
           sepal_length: { op: 'bucketize', numBuckets: 4 },
           petal_length: { op: 'minmax' },
           species: { op: 'vocabulary' },
-          sepal_width: { op: 'hash', hashBuckets: 8 },
+          sepal_width: { op: 'zscore' },
         },
         label: 'species',
       },
@@ -200,11 +200,11 @@ describe('pipeline: tf.Example interop with TensorFlow, statistics against numpy
       ref.features.species!.top.map(([v]) => v),
     );
     assert.deepEqual(fn.label?.vocabulary, ['Iris-setosa', 'Iris-versicolor', 'Iris-virginica']);
-    assert.equal(fn.outputDim, 4 + 1 + 4 + 8);
+    assert.equal(fn.outputDim, 4 + 1 + 4 + 1);
     for await (const ex of readSplit(examples, 'eval')) {
       const v = applyTransform(fn, ex);
       const sum = (a: number, b: number) => v.slice(a, b).reduce((s, x) => s + x, 0);
-      assert.deepEqual([sum(0, 4), sum(5, 9), sum(9, 17)], [1, 1, 1]);
+      assert.deepEqual([sum(0, 4), sum(5, 9)], [1, 1]);
       const len = featureValues(ex.sepal_length!)[0] as number;
       assert.equal(v.slice(0, 4).indexOf(1), boundaries.filter((b) => len >= b).length);
     }

@@ -34,6 +34,7 @@ export {
   type OpOptions,
   type OpSpec,
   parseTensorName,
+  type ServingInputFn,
   SUPPORTED_ACTIVATIONS,
   type TensorName,
   type TensorRef,

@@ -51,9 +51,10 @@ export {
   StatisticsGen,
   type StatisticsGenParams,
 } from './components/statistics-gen';
-export { type ModelMeta, modelData, modelInput, Trainer, type TrainerParams } from './components/trainer';
+export { type ModelMeta, modelData, modelInput, streamSplit, Trainer, type TrainerParams } from './components/trainer';
 export { readTransform, Transform, type TransformParams } from './components/transform';
 export { readSplit, SplitWriter, splitFile, splitNames } from './examples-io';
+export { fingerprint64, hashBucket } from './farmhash';
 export { canonicalJson, fingerprintPath, sha256 } from './fingerprint';
 export { loadPipelineFile } from './load-pipeline';
 export {
@@ -75,10 +76,10 @@ export { type FeatureStatistics, type SplitStatistics, StatisticsAccumulator } f
 export { statisticsHtml } from './stats-report';
 export { decodeTfExample, type ExampleRecord, encodeTfExample, type FeatureValue, featureValues } from './tf-example';
 export {
-  affineOf,
   applyTransform,
   type FittedFeature,
   type TransformFn,
   type TransformSpec,
   transformLabel,
 } from './transform-fn';
+export { rawInputDType, transformServingInput } from './transform-graph';

@@ -2,9 +2,10 @@
  * The fitted transform (TFX's transform_fn, as JSON): per input feature a z-score, min-max,
  * vocabulary (one-hot, with out-of-vocabulary buckets), bucketize (one-hot over quantile or given
  * boundaries) or hash (one-hot over hash buckets) mapping to a dense float vector, plus the label's
- * vocabulary. One function applies it, in the Trainer and the Evaluator alike; z-score and
- * min-max are affine, so the Trainer also bakes them into the exported model.
+ * vocabulary. One function applies it in the Trainer and the Evaluator; the exported SavedModel
+ * runs the same transform as graph ops (./transform-graph), hashing with the same FarmHash.
  */
+import { hashBucket } from './farmhash';
 import type { ExampleRecord } from './tf-example';
 import { featureValues } from './tf-example';
 
@@ -53,20 +54,6 @@ export function featureWidth(f: FittedFeature): number {
 }
 
 /**
- * FNV-1a (32-bit) of a string's UTF-8 bytes: the hash op's stable bucket function.
- * @example
- *   fnv1a('setosa') % 8;
- */
-export function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (const b of Buffer.from(s, 'utf8')) {
-    h ^= b;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
-
-/**
  * The model input vector for one example (missing numeric values become the mean / min, i.e. 0).
  * @example
  *   applyTransform(fn, { sepal_length: { kind: 'float', values: [5.1] } }); // [-0.9]
@@ -84,10 +71,10 @@ export function applyTransform(fn: TransformFn, example: ExampleRecord): number[
       if (raw !== undefined) {
         if (f.op === 'vocabulary') {
           index = f.vocabulary.indexOf(String(raw));
-          if (index < 0 && f.numOovBuckets > 0) index = f.vocabulary.length + (fnv1a(String(raw)) % f.numOovBuckets);
+          if (index < 0 && f.numOovBuckets > 0) index = f.vocabulary.length + hashBucket(String(raw), f.numOovBuckets);
         } else if (f.op === 'bucketize') {
           index = f.boundaries.filter((b) => Number(raw) >= b).length;
-        } else index = fnv1a(String(raw)) % f.hashBuckets;
+        } else index = hashBucket(String(raw), f.hashBuckets);
       }
       if (index >= 0) onehot[index] = 1;
       out.push(...onehot);
@@ -111,26 +98,4 @@ export function transformLabel(fn: TransformFn, example: ExampleRecord): number 
     return i < 0 ? undefined : i;
   }
   return Number(v);
-}
-
-/**
- * The affine part of a transform whose features are all z-score / min-max: `x * scale + offset`
- * per column, or undefined when another op is used (the model then takes transformed vectors).
- * @example
- *   const a = affineOf(fn); // { scale: [1.2, ...], offset: [-7.0, ...] }
- */
-export function affineOf(fn: TransformFn): { scale: number[]; offset: number[] } | undefined {
-  const scale: number[] = [];
-  const offset: number[] = [];
-  for (const f of fn.features) {
-    if (f.op === 'zscore') {
-      scale.push(1 / (f.std || 1));
-      offset.push(-f.mean / (f.std || 1));
-    } else if (f.op === 'minmax') {
-      const range = f.max - f.min || 1;
-      scale.push(1 / range);
-      offset.push(-f.min / range);
-    } else return undefined;
-  }
-  return { scale, offset };
 }

@@ -39,6 +39,7 @@ export {
   type GraphSignatureTensor,
   type ModelGraph,
   type ModelGraphOptions,
+  type ServingInputFn,
   tfName,
 } from './model-graph';
 export { OP_SPECS, type OpSpec } from './op-specs';

@@ -22,7 +22,30 @@ export interface ModelGraphOptions {
   readonly format?: string;
   /** 'variables' (VarHandleOp + ReadVariableOp, default) or 'constants' (a frozen graph). */
   readonly weights?: 'variables' | 'constants';
+  /**
+   * A graph that runs before the model (a serving input function, e.g. a fitted feature
+   * transform): it adds its own placeholders, which become the signature's inputs, and returns
+   * one tensor per model input to feed it.
+   */
+  readonly servingInput?: ServingInputFn;
 }
+
+/**
+ * Builds the part of a graph in front of the model: placeholders (the signature's inputs) and
+ * the tensors fed to the model's inputs, in order.
+ *
+ * @example
+ * ```ts
+ * const scale: ServingInputFn = (g) => {
+ *   const x = g.placeholder('x', 'float32', [null, 3]);
+ *   return { inputs: [{ key: 'x', tensor: x, shape: [null, 3] }], features: [g.op1('Mul', [x, g.constant([2], 'float32', [])])] };
+ * };
+ * ```
+ */
+export type ServingInputFn = (g: GraphBuilder) => {
+  readonly inputs: readonly GraphSignatureTensor[];
+  readonly features: readonly TensorRef[];
+};
 
 /**
  * A model input or output as a signature sees it.
@@ -90,16 +113,24 @@ const DTYPES: Readonly<Record<string, GraphDType>> = {
 export function buildModelGraph(model: LayersModel, options: ModelGraphOptions = {}): ModelGraph {
   const g = new GraphBuilder();
   const walker = new Walker(g, options.format ?? 'savedmodel', options.weights ?? 'variables');
+  const pre = options.servingInput?.(g);
+  if (pre && pre.features.length !== model.inputs.length) {
+    throw walker.error(
+      model.inputs[0]!.sourceLayer,
+      'servingInput',
+      pre.features.length,
+      `${model.inputs.length} tensors`,
+    );
+  }
   const inputKeys = uniqueKeys(model.inputs.map((t) => tfName(t.sourceLayer.name)));
-  const inputs = model.inputs.map((t, i) => {
-    const dtype = DTYPES[t.dtype];
-    if (!dtype) throw walker.error(t.sourceLayer, 'dtype', t.dtype, 'float32, int32, bool or string');
-    return { key: inputKeys[i]!, tensor: g.placeholder(inputKeys[i]!, dtype, t.shape), shape: t.shape };
-  });
-  const results = walker.emitModel(
-    model,
-    inputs.map((i) => i.tensor),
-  );
+  const inputs = pre
+    ? pre.inputs
+    : model.inputs.map((t, i) => {
+        const dtype = DTYPES[t.dtype];
+        if (!dtype) throw walker.error(t.sourceLayer, 'dtype', t.dtype, 'float32, int32, bool or string');
+        return { key: inputKeys[i]!, tensor: g.placeholder(inputKeys[i]!, dtype, t.shape), shape: t.shape };
+      });
+  const results = walker.emitModel(model, pre ? pre.features : inputs.map((i) => i.tensor));
   const outputKeys = uniqueKeys(model.outputs.map((t) => tfName(t.sourceLayer.name)));
   const outputs = model.outputs.map((t, i) => ({ key: outputKeys[i]!, tensor: results[i]!, shape: t.shape }));
   return { graph: g, inputs, outputs, weights: walker.variableWeights };

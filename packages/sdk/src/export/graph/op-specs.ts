@@ -162,4 +162,7 @@ export const OP_SPECS: Readonly<Record<string, OpSpec>> = {
   ArgMax: { typeFrom: { T: 0, Tidx: 1 }, defaults: { output_type: attrValue.type('int64') }, out: 'output_type' },
   Equal: { typeFrom: { T: 0 }, defaults: { incompatible_shape_error: attrValue.b(true) }, out: '=bool' },
   Greater: { typeFrom: { T: 0 }, out: '=bool' },
+  // Feature transforms in a serving graph (the pipeline's Transform).
+  GreaterEqual: { typeFrom: { T: 0 }, out: '=bool' },
+  StringToHashBucketFast: { required: ['num_buckets'], out: '=int64' },
 };

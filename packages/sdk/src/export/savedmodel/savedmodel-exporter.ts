@@ -6,6 +6,7 @@ import { invalidValue } from '../../core/errors';
 import { requireScheme } from '../../core/scheme-router';
 import { filePath } from '../../io/tfjs-file-handler';
 import type { Exporter, ExportOptions, ExportResult } from '../exporter';
+import type { ServingInputFn } from '../graph/model-graph';
 import { writeSavedModel } from './write-saved-model';
 
 /**
@@ -39,6 +40,8 @@ export class SavedModelExporter implements Exporter {
       path.resolve(filePath(destination)),
       {
         overwrite: options.overwrite === true,
+        // exporterOptions.savedmodel.servingInput: a graph run before the model (see ServingInputFn).
+        ...(typeof options.servingInput === 'function' ? { servingInput: options.servingInput as ServingInputFn } : {}),
       },
     );
     return { format: this.format, path: written.dir, files: written.files, bytes: written.bytes };

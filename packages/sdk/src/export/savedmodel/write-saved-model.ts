@@ -18,7 +18,7 @@ import { invalidValue } from '../../core/errors';
 import { SDK_VERSION } from '../../core/version';
 import { writeTensorBundle } from '../../formats/tensor-bundle/bundle-writer';
 import { writeDirAtomic } from '../../io/atomic-dir';
-import { buildModelGraph, type GraphSignatureTensor } from '../graph/model-graph';
+import { buildModelGraph, type GraphSignatureTensor, type ServingInputFn } from '../graph/model-graph';
 import { encodeSavedModel } from './saved-model-proto';
 import { addSaverGraph } from './saver-graph';
 
@@ -37,6 +37,8 @@ export interface WriteSavedModelOptions {
   readonly tags?: readonly string[];
   /** Signature key. Default `serving_default`. */
   readonly signatureKey?: string;
+  /** A graph in front of the model whose placeholders are the signature's inputs (a fitted transform). */
+  readonly servingInput?: ServingInputFn;
 }
 
 /**
@@ -98,7 +100,10 @@ export async function writeSavedModel(
       'pass { overwrite: true } or use nextVersionDir(base)',
     );
   }
-  const { graph, inputs, outputs } = buildModelGraph(model, { format: 'savedmodel' });
+  const { graph, inputs, outputs } = buildModelGraph(model, {
+    format: 'savedmodel',
+    ...(options.servingInput ? { servingInput: options.servingInput } : {}),
+  });
   const saverDef = addSaverGraph(graph);
   const pb = encodeSavedModel({
     graphDef: graph.toGraphDef(),

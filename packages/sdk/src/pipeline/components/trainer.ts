@@ -1,27 +1,28 @@
 /**
- * Trainer: a tfscale run (runTraining, any strategy) on the transformed training split, the eval
- * split as validation data; exports SavedModel (`<uri>/serving/1`, what Pusher pushes) and TF.js
- * (`<uri>/serving/tfjs/1`). When every transform is z-score / min-max, the transform is baked into
- * the model as a frozen Dense layer first (x·diag(scale) + offset), so the trained model — and the
- * served one — take raw feature values; otherwise the model takes {@link applyTransform} vectors.
- * `model.json` beside them records which (`inputs`: raw | transformed), the features and classes.
+ * Trainer: a tfscale run (runTraining, any strategy) streamed from the Examples artifact's
+ * TFRecord splits — each epoch re-reads the training split, decodes the tf.Examples and applies
+ * the fitted transform ({@link applyTransform}), shuffled through a seeded buffer, so the split
+ * never has to fit in memory; the eval split is the validation data. Exports SavedModel
+ * (`<uri>/serving/1`, what Pusher pushes) with the transform in its graph — its signature takes
+ * the raw features by name — and TF.js (`<uri>/serving/tfjs/1`, on transformed vectors, what the
+ * Evaluator loads). `model.json` beside them records the inputs, the features and the classes.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { LayersModel } from '@tensorflow/tfjs';
-import { loadTf } from '../../backend/tf';
-import type { RunDefinitionInput } from '../../config';
+import type { RunDefinition, RunDefinitionInput } from '../../config';
 import { defineRun } from '../../config/define-run';
 import { invalidValue } from '../../core/errors';
 import { exportModel } from '../../export/export-model';
-import { buildModel } from '../../training/build-model';
+import { NO_SHARD } from '../../training/data/epoch-plan';
+import { type RowSource, StreamedData } from '../../training/data/streamed-data';
 import { runTraining } from '../../training/run-training';
 import type { Artifact } from '../component';
 import { defineComponent } from '../component';
 import { readSplit } from '../examples-io';
 import type { ExampleRecord } from '../tf-example';
 import { featureValues } from '../tf-example';
-import { affineOf, applyTransform, type TransformFn, transformLabel } from '../transform-fn';
+import { applyTransform, type TransformFn, transformLabel } from '../transform-fn';
+import { transformServingInput } from '../transform-graph';
 import { readTransform } from './transform';
 
 /**
@@ -38,6 +39,8 @@ export interface TrainerParams {
   evalSplit?: string;
   /** Export formats (default savedmodel and tfjs; tfjs is what the Evaluator loads). */
   formats?: string[];
+  /** Rows the training split's shuffle buffer holds (default 1024; tf.data's `shuffle(buffer_size)`). */
+  shuffleBuffer?: number;
 }
 
 /**
@@ -46,7 +49,10 @@ export interface TrainerParams {
  *   const meta: ModelMeta = JSON.parse(fs.readFileSync(path.join(model.uri, 'model.json'), 'utf8'));
  */
 export interface ModelMeta {
+  /** What the TF.js export takes (older models baked z-scores in and took raw values). */
   inputs: 'raw' | 'transformed';
+  /** What the SavedModel's signature takes: raw named features (the transform is in its graph). */
+  serving?: 'raw-features';
   features: string[];
   classes?: string[];
 }
@@ -63,33 +69,44 @@ export const Trainer = defineComponent<TrainerParams>({
   async run(ctx) {
     const fn = await readTransform(ctx.inputs.transformGraph!);
     if (!fn.label) throw invalidValue('Transform label', undefined, 'a `label` in the Transform parameters');
-    const affine = affineOf(fn);
-    const { model: spec, ...rest } = ctx.params.run;
-    const baked = affine !== undefined && typeof spec === 'object' && spec !== null && 'layers' in spec;
     const examples = ctx.inputs.examples!;
-    const train = await modelData(examples, ctx.params.trainSplit ?? 'train', fn, baked);
-    const validation = await modelData(examples, ctx.params.evalSplit ?? 'eval', fn, baked);
+    const shuffleBuffer = ctx.params.shuffleBuffer ?? 1024;
+    const train = await streamSplit(examples, ctx.params.trainSplit ?? 'train', fn, shuffleBuffer);
+    if (!train) throw invalidValue('trainSplit', ctx.params.trainSplit ?? 'train', 'a split with labelled examples');
+    const validation = await streamSplit(examples, ctx.params.evalSplit ?? 'eval', fn, shuffleBuffer);
     const out = ctx.outputs.model!;
-    const model = baked ? () => withAffine(spec as object, affine!) : spec;
-    const run = defineRun({
-      ...rest,
-      model,
-      data: {
-        train: { x: train.x, y: train.y },
-        ...(validation.x.length ? { validation: { x: validation.x, y: validation.y } } : {}),
-        batchSize: ctx.params.batchSize ?? 32,
-        ...(ctx.params.seed !== undefined ? { seed: ctx.params.seed } : {}),
-      },
+    const batching = {
+      batchSize: ctx.params.batchSize ?? 32,
+      ...(ctx.params.seed !== undefined ? { seed: ctx.params.seed } : {}),
+    };
+    // The run is validated with a stand-in source, then trains on the streamed splits: runTraining
+    // takes TrainingData as is (toTrainingData passes it through); run files cannot name one.
+    const checked = defineRun({
+      ...ctx.params.run,
+      model: withInputWidth(ctx.params.run.model, fn.outputDim),
+      data: { train: { x: [[0]], y: [[0]] }, ...batching },
       outputDir: path.join(out.uri, 'run'),
     } as RunDefinitionInput);
+    const run = {
+      ...checked,
+      data: { ...checked.data, train, ...(validation ? { validation } : {}) },
+    } as unknown as RunDefinition;
     const result = await runTraining(ctx.container, run, {
       baseDir: ctx.baseDir,
       overrides: { verbose: 0, backup: false },
     });
     const formats = ctx.params.formats ?? ['savedmodel', 'tfjs'];
-    await exportModel(ctx.container, result.model, { formats, base: path.join(out.uri, 'serving'), version: 1 });
+    await exportModel(ctx.container, result.model, {
+      formats,
+      base: path.join(out.uri, 'serving'),
+      version: 1,
+      ...(formats.includes('savedmodel')
+        ? { exporterOptions: { savedmodel: { servingInput: transformServingInput(fn) } } }
+        : {}),
+    });
     const meta: ModelMeta = {
-      inputs: baked ? 'raw' : 'transformed',
+      inputs: 'transformed',
+      serving: 'raw-features',
       features: fn.features.map((f) => f.name),
       ...(fn.label.vocabulary ? { classes: fn.label.vocabulary } : {}),
     };
@@ -99,12 +116,50 @@ export const Trainer = defineComponent<TrainerParams>({
     out.properties = {
       inputs: meta.inputs,
       backend: result.backend,
+      train_examples: train.size,
       epochs: history.loss?.length ?? 0,
       ...Object.fromEntries(Object.entries(history).map(([k, v]) => [`final_${k}`, Number(v.at(-1))])),
     };
     result.model.dispose();
   },
 });
+
+/**
+ * A split as streamed training data: one counting pass, then every epoch re-reads the TFRecord
+ * file and transforms record by record (examples without a label are left out). Undefined when
+ * the split has no labelled example.
+ * @example
+ *   const train = await streamSplit(examples, 'train', fn, 1024);
+ */
+export async function streamSplit(
+  examples: Artifact,
+  split: string,
+  fn: TransformFn,
+  shuffleBuffer: number,
+): Promise<StreamedData | undefined> {
+  const labelled = async function* () {
+    for await (const ex of readSplit(examples, split)) {
+      const label = transformLabel(fn, ex);
+      if (label !== undefined) yield { ex, label };
+    }
+  };
+  let total = 0;
+  for await (const _ of labelled()) total++;
+  if (total === 0) return undefined;
+  const source: RowSource = {
+    total,
+    xWidth: fn.outputDim,
+    yWidth: 1,
+    xDtype: 'float32',
+    shuffleBuffer,
+    async *rows() {
+      for await (const { ex, label } of labelled()) {
+        yield { x: Float32Array.from(applyTransform(fn, ex)), y: Float32Array.of(label) };
+      }
+    },
+  };
+  return new StreamedData(source, { start: 0, end: total, shard: NO_SHARD }, true);
+}
 
 /** Model input for one example: raw feature values when the transform is baked in, else transformed. */
 export function modelInput(fn: TransformFn, example: ExampleRecord, raw: boolean): number[] {
@@ -141,26 +196,11 @@ export async function modelData(
   return { x, y, rows };
 }
 
-/**
- * The run's sequential layers behind a frozen Dense(diag(scale), offset) layer named `transform`
- * (built from the spec, so no layer object is shared with another model).
- */
-async function withAffine(spec: object, affine: { scale: number[]; offset: number[] }): Promise<LayersModel> {
-  const tf = loadTf();
-  const n = affine.scale.length;
-  const kernel = tf.tensor2d(
-    Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? affine.scale[i]! : 0))),
-  );
-  const { layers, ...restSpec } = spec as { layers: Array<Record<string, unknown>> };
-  const pre = { type: 'dense', units: n, inputShape: [n], trainable: false, name: 'transform' };
-  const user = layers.map((l, i) => {
-    if (i > 0) return l;
-    const { inputShape: _drop, batchInputShape: _drop2, ...first } = l;
-    return first;
-  });
-  return buildModel(tf, {
-    ...restSpec,
-    type: 'sequential',
-    layers: [{ ...pre, weights: [kernel, tf.tensor1d(affine.offset)] }, ...user],
-  } as RunDefinitionInput['model'] as never);
+/** A sequential spec's first layer takes the transform's output width (the Transform decides it). */
+function withInputWidth(spec: RunDefinitionInput['model'], width: number): RunDefinitionInput['model'] {
+  if (typeof spec !== 'object' || spec === null || !('layers' in spec) || !Array.isArray(spec.layers)) return spec;
+  const [first, ...rest] = spec.layers as Array<Record<string, unknown>>;
+  if (!first) return spec;
+  const { batchInputShape: _drop, ...layer } = first;
+  return { ...spec, layers: [{ ...layer, inputShape: [width] }, ...rest] } as RunDefinitionInput['model'];
 }

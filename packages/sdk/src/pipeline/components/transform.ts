@@ -54,25 +54,34 @@ export const Transform = defineComponent<TransformParams>({
         if (!s.numeric) throw invalidValue(`features.${name}.op`, spec.op, 'vocabulary or hash for a string feature');
         return s.numeric;
       };
+      // The served graph takes these as strings; a number's text form would differ between TS and TF.
+      const strings = () => {
+        if (!s.string)
+          throw invalidValue(`features.${name}.op`, spec.op, 'zscore, minmax or bucketize for a numeric feature');
+        return s.string;
+      };
       switch (spec.op) {
         case 'zscore':
           return { name, op: 'zscore', mean: numeric().mean, std: numeric().std };
         case 'minmax':
           return { name, op: 'minmax', min: numeric().min, max: numeric().max };
         case 'vocabulary': {
-          const values = s.string
-            ? s.string.topValues.map((t) => t.value)
-            : [...new Set(numeric().quantiles.map(String))];
+          const values = strings().topValues.map((t) => t.value);
+          const oov = spec.numOovBuckets ?? 1;
+          if (!(Number.isInteger(oov) && oov >= 0)) {
+            throw invalidValue(`features.${name}.numOovBuckets`, oov, 'an integer ≥ 0');
+          }
           return {
             name,
             op: 'vocabulary',
             vocabulary: values.slice(0, spec.topK ?? values.length),
-            numOovBuckets: spec.numOovBuckets ?? 1,
+            numOovBuckets: oov,
           };
         }
         case 'bucketize':
           return { name, op: 'bucketize', boundaries: spec.boundaries ?? quantileBoundaries(kept.get(name)!, spec) };
         case 'hash':
+          strings();
           if (!(Number.isInteger(spec.hashBuckets) && spec.hashBuckets > 0)) {
             throw invalidValue(`features.${name}.hashBuckets`, spec.hashBuckets, 'a positive integer');
           }
