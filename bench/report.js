@@ -9,7 +9,8 @@
  *   All-reduce bandwidth      bench/out/allreduce.json  rendered here
  *   Mirrored scaling          bench/out/scaling.json    rendered here
  *   Model serving             bench/out/serving.json    its `markdown` (or bench/out/serving.md) as
- *                                                       is; else its rows rendered as a table
+ *                                                       is; else its rows and goal checks, rendered
+ *                                                       by bench/serving/report.js
  *
  * Measures nothing; every number comes from those files, each section with its own date, machine
  * and method lines.
@@ -17,6 +18,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
+const { servingReport, servingHeadline: servingRowsHeadline } = require('./serving/report');
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT_DIR = path.join(__dirname, 'out');
@@ -465,63 +467,12 @@ function servingSection(json) {
   const mdFile = path.join(OUT_DIR, 'serving.md');
   if (fs.existsSync(mdFile)) return servingMarkdown(fs.readFileSync(mdFile, 'utf8'));
   if (!Array.isArray(json.rows)) return undefined;
-  // No markdown of its own: its rows, as the serving bench prints them, plus the ratio to the
-  // raw runtime (the same model called in-process, one row per call).
-  const info = json.info ?? {};
-  const num = (v, d = 0) => (typeof v === 'number' ? v.toFixed(d) : '');
-  const raw = (model) =>
-    json.rows.find((r) => r.model === model && /^raw/.test(r.protocol) && /\b1 row\b/.test(r.protocol));
-  const rows = json.rows.map((r) => {
-    const peer = raw(r.model);
-    return [
-      r.model,
-      r.protocol,
-      r.batching,
-      r.concurrency,
-      num(r.rps),
-      num(r.p50Ms, 2),
-      num(r.p99Ms, 2),
-      num(r.avgBatch, 1),
-      typeof r.loadGenCpuShare === 'number' ? fmtPct(r.loadGenCpuShare) : '',
-      peer && peer !== r && peer.rps ? fmtRatio(r.rps / peer.rps) : peer === r ? '1.00× (peer)' : '',
-    ];
-  });
-  return [
-    '## Model serving',
-    '',
-    `_Measured by the serving bench (bench/serving) on ${info.date ?? 'an unknown date'}; raw results: ` +
-      '`bench/out/serving.json` (not committed)._',
-    '',
-    `- Machine: ${info.cpu ?? '?'}, ${info.cores ?? '?'} cores (server and load generator share them); Node ${info.node ?? '?'}`,
-    `- Method: one row per request; ${info.seconds ?? '?'} s per cell after a warm-up; peer: the raw runtime ` +
-      '(the same SavedModel called in-process, one row per call, no server).',
-    '',
-    markdownTable(
-      [
-        'Model',
-        'Path',
-        'Batching',
-        'Concurrency',
-        'req/s (rows/s for raw)',
-        'p50 ms',
-        'p99 ms',
-        'Avg executed batch',
-        'Load-gen CPU',
-        'vs raw, 1 row/call',
-      ],
-      rows,
-      ['---', '---', '---'],
-    ),
-  ].join('\n');
+  // The table and the goal checks, as the serving bench prints them.
+  return servingReport(json);
 }
 
 function servingHeadline(json) {
-  if (!Array.isArray(json.rows)) return 'see the section';
-  const served = json.rows.filter((r) => !/^raw/.test(r.protocol) && typeof r.rps === 'number');
-  const top = served.sort((a, b) => b.rps - a.rps)[0];
-  return top
-    ? `peak ${fmtInt(top.rps)} req/s (${top.model}, ${top.protocol}, batching ${top.batching}, concurrency ${top.concurrency})`
-    : 'see the section';
+  return Array.isArray(json.rows) ? servingRowsHeadline(json) : 'see the section';
 }
 
 // ---------------------------------------------------------------------------------------------

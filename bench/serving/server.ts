@@ -2,14 +2,23 @@
  * Worker of bench/serving/run.js, one process per setup so the load generator never shares a
  * thread with the server:
  *
- *   write <dir>                       writes the MLP 784-256-10 and the small CNN as SavedModels
+ *   write <dir>                       writes the MLP 784-256-10 and the CNN as SavedModels
  *   serve <dir> <model> <on|off>      starts the model server (REST + gRPC, Prometheus on), batching
  *                                     on or off, and prints {"rest","grpc","inputKey"} as one line
- *   raw <dir> <model> <rows> <secs>   calls the servable in a loop (no server) and prints the stats
+ *   raw <dir> <model> <rows> <secs> <runs>
+ *                                     calls the servable in a loop (no server), `runs` times, and
+ *                                     prints {"runs": [...]} (per run: calls/s, rows/s, p50, p99,
+ *                                     CPU µs per call)
+ *   floor <dir> <model>               the transport floor: a bare node:http server and a bare
+ *                                     grpc-js PredictionService that read the request (not parse it)
+ *                                     and answer the model's real response to the bench row;
+ *                                     prints {"rest","grpc"}
  */
 import * as fs from 'node:fs';
+import { createServer } from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { loadTf, writeSavedModel } from '@tfscale/sdk';
 import type { ServingTensor } from '../../packages/sdk/src/serving';
 
@@ -22,6 +31,8 @@ const modelServer: typeof import('../../packages/sdk/src/serving/model-server') 
 
 /** Row shape of each model's input. */
 export const ROW_SHAPE: Record<string, number[]> = { mlp: [784], cnn: [28, 28, 1] };
+/** Filters of the CNN's first conv (then 2x, 4x): sized so one row takes over 1 ms on 2 cores. */
+const CNN_FILTERS = Number(process.env.BENCH_CNN_FILTERS ?? 48);
 
 async function write(dir: string): Promise<void> {
   const tf = loadTf();
@@ -32,13 +43,16 @@ async function write(dir: string): Promise<void> {
       L.dense({ units: 10, activation: 'softmax' }),
     ],
   });
+  const f = CNN_FILTERS;
   const cnn = tf.sequential({
     layers: [
-      L.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, activation: 'relu' }),
+      L.conv2d({ inputShape: [28, 28, 1], filters: f, kernelSize: 3, activation: 'relu' }),
+      L.conv2d({ filters: 2 * f, kernelSize: 3, activation: 'relu' }),
       L.maxPooling2d({ poolSize: 2 }),
-      L.conv2d({ filters: 16, kernelSize: 3, activation: 'relu' }),
+      L.conv2d({ filters: 4 * f, kernelSize: 3, activation: 'relu' }),
       L.maxPooling2d({ poolSize: 2 }),
       L.flatten(),
+      L.dense({ units: 128, activation: 'relu' }),
       L.dense({ units: 10, activation: 'softmax' }),
     ],
   });
@@ -56,6 +70,12 @@ async function freePort(): Promise<number> {
   const { port } = s.address() as net.AddressInfo;
   await new Promise<void>((resolve) => s.close(() => resolve()));
   return port;
+}
+
+function untilStdinEnds(stop: () => Promise<void>): void {
+  const done = () => void stop().then(() => process.exit(0));
+  process.once('SIGTERM', done);
+  process.stdin.once('end', done).resume();
 }
 
 async function serve(dir: string, model: string, batching: boolean): Promise<void> {
@@ -79,48 +99,115 @@ async function serve(dir: string, model: string, batching: boolean): Promise<voi
   const inputKey = servable.signatures.serving_default!.inputs[0]!.key;
   release();
   process.stdout.write(`${JSON.stringify({ rest, grpc, inputKey })}\n`);
-  const stop = () => void server.close().then(() => process.exit(0));
-  process.once('SIGTERM', stop);
-  process.stdin.once('end', stop).resume();
+  untilStdinEnds(() => server.close());
 }
 
-async function raw(dir: string, model: string, rows: number, seconds: number): Promise<void> {
+function benchRow(model: string, rows: number): ServingTensor {
+  const shape = [rows, ...ROW_SHAPE[model]!];
+  const n = shape.reduce((a, b) => a * b, 1);
+  const per = n / rows;
+  return { dtype: 'float32', shape, data: Float32Array.from({ length: n }, (_, i) => ((i % per) % 255) / 255) };
+}
+
+async function raw(dir: string, model: string, rows: number, seconds: number, runs: number): Promise<void> {
   const servable = await new serving.SavedModelRuntime().load(path.join(dir, model, '1'));
   const spec = servable.signatures.serving_default!;
-  const shape = [rows, ...ROW_SHAPE[model]!];
-  const x: ServingTensor = {
-    dtype: 'float32',
-    shape,
-    data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => (i % 255) / 255),
-  };
-  const inputs = { [spec.inputs[0]!.key]: x };
-  for (let i = 0; i < 50; i++) await servable.predict('serving_default', inputs);
-  const latencies: number[] = [];
-  const end = performance.now() + seconds * 1000;
-  const start = performance.now();
-  while (performance.now() < end) {
-    const t = performance.now();
-    await servable.predict('serving_default', inputs);
-    latencies.push(performance.now() - t);
+  const inputs = { [spec.inputs[0]!.key]: benchRow(model, rows) };
+  const warmUntil = performance.now() + 500;
+  while (performance.now() < warmUntil) await servable.predict('serving_default', inputs);
+  const out = [];
+  for (let run = 0; run < runs; run++) {
+    const latencies: number[] = [];
+    const cpu0 = process.cpuUsage();
+    const start = performance.now();
+    const end = start + seconds * 1000;
+    while (performance.now() < end) {
+      const t = performance.now();
+      await servable.predict('serving_default', inputs);
+      latencies.push(performance.now() - t);
+    }
+    const wall = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    latencies.sort((a, b) => a - b);
+    const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+    out.push({
+      // All threads of this process (TensorFlow's pools included), as /proc counts the server's.
+      cpuUsPerCall: (cpu.user + cpu.system) / latencies.length,
+      calls: latencies.length,
+      callsPerSec: latencies.length / wall,
+      rowsPerSec: (latencies.length * rows) / wall,
+      p50Ms: q(0.5),
+      p99Ms: q(0.99),
+    });
   }
-  const wall = (performance.now() - start) / 1000;
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
-  process.stdout.write(
-    `${JSON.stringify({ calls: latencies.length, callsPerSec: latencies.length / wall, rowsPerSec: (latencies.length * rows) / wall, p50Ms: q(0.5), p99Ms: q(0.99) })}\n`,
-  );
+  process.stdout.write(`${JSON.stringify({ runs: out })}\n`);
   await servable.dispose();
 }
 
-const [mode, dir, model, a, b] = process.argv.slice(2);
+/** Bare servers answering the model's real reply to the bench row, so bytes on the wire match. */
+async function floor(dir: string, model: string): Promise<void> {
+  const servable = await new serving.SavedModelRuntime().load(path.join(dir, model, '1'));
+  const spec = servable.signatures.serving_default!;
+  const outputs = await servable.predict('serving_default', { [spec.inputs[0]!.key]: benchRow(model, 1) });
+  await servable.dispose();
+  const restBody = Buffer.from(serving.makeJsonFromTensors(outputs, 'row'));
+  const http = createServer((req, res) => {
+    req.on('data', () => undefined);
+    req.on('end', () => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': restBody.length });
+      res.end(restBody);
+    });
+  });
+  const rest = await freePort();
+  await new Promise<void>((resolve) => http.listen(rest, '127.0.0.1', resolve));
+
+  const service = serving.servingRoot().lookupService('tensorflow.serving.PredictionService');
+  const method = service.methods.Predict!;
+  method.resolve();
+  const reply = method
+    .resolvedResponseType!.encode({
+      outputs: Object.fromEntries(Object.entries(outputs).map(([k, t]) => [k, serving.encodeTensorProto(t)])),
+      model_spec: { name: model, version: { value: 1 }, signature_name: 'serving_default' },
+    })
+    .finish();
+  const replyBytes = Buffer.from(reply);
+  const grpcServer = new Server();
+  grpcServer.addService(
+    {
+      Predict: {
+        path: '/tensorflow.serving.PredictionService/Predict',
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: (v: Buffer) => v,
+        requestDeserialize: (b: Buffer) => b,
+        responseSerialize: (v: Buffer) => v,
+        responseDeserialize: (b: Buffer) => b,
+      },
+    },
+    { Predict: (_call: unknown, callback: (e: null, v: Buffer) => void) => callback(null, replyBytes) },
+  );
+  const grpc = await new Promise<number>((resolve, reject) =>
+    grpcServer.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+  );
+  process.stdout.write(`${JSON.stringify({ rest, grpc })}\n`);
+  untilStdinEnds(async () => {
+    grpcServer.forceShutdown();
+    http.closeAllConnections();
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+  });
+}
+
+const [mode, dir, model, a, b, c] = process.argv.slice(2);
 const main =
   mode === 'write'
     ? write(dir!)
     : mode === 'serve'
       ? serve(dir!, model!, a === 'on')
       : mode === 'raw'
-        ? raw(dir!, model!, Number(a), Number(b))
-        : Promise.reject(new Error(`unknown mode ${mode}`));
+        ? raw(dir!, model!, Number(a), Number(b), Number(c ?? 1))
+        : mode === 'floor'
+          ? floor(dir!, model!)
+          : Promise.reject(new Error(`unknown mode ${mode}`));
 main.catch((e: unknown) => {
   console.error(e);
   process.exit(1);
