@@ -17,7 +17,7 @@ import { featureValues, MetadataStore, readSplit, splitNames } from '@tfscale/sd
 const repo = path.resolve(__dirname, '..', '..');
 const cli = path.join(repo, 'packages', 'sdk', 'dist', 'cli', 'main.js');
 const pipelineFile = path.join(repo, 'examples', 'dist', 'pipeline', 'pipeline.js');
-const FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
+const FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'petal_size'];
 
 /** `tfscale pipeline run` on the example with env overrides; the summary's last line and timing. */
 function runExample(root: string, env: Record<string, string>): { summary: string; seconds: number } {
@@ -87,18 +87,19 @@ describe('examples/pipeline: Iris end to end (tfscale pipeline run → serve)', 
     const base = `http://127.0.0.1:${server.rest!.port}/v1/models/iris`;
     await untilAvailable(base, 1);
 
-    // The served SavedModel takes raw measurements (the fitted z-score is its first layer) and
-    // classifies the eval split as well as the Evaluator measured with the TF.js export.
+    // The served SavedModel takes the raw features by name (the fitted z-scores, buckets and the
+    // petal_size vocabulary run in its graph) and classifies the eval split exactly as well as the
+    // Evaluator measured with the TF.js export on applyTransform's vectors.
     const store = MetadataStore.open(path.join(root, 'metadata.sqlite'));
     try {
       const examples = store.latestArtifact('Examples')!;
       assert.deepEqual(splitNames(examples), ['train', 'eval']);
       const evaluation = store.latestArtifact('ModelEvaluation')!;
       const classes = store.latestArtifact('TransformGraph')!.properties.classes as string[];
-      const instances: number[][] = [];
+      const instances: Array<Record<string, number | string>> = [];
       const labels: number[] = [];
       for await (const ex of readSplit({ ...examples, properties: examples.properties }, 'eval')) {
-        instances.push(FEATURES.map((f) => featureValues(ex[f]!)[0] as number));
+        instances.push(Object.fromEntries(FEATURES.map((f) => [f, featureValues(ex[f]!)[0] as number | string])));
         labels.push(classes.indexOf(featureValues(ex.species!)[0] as string));
       }
       const predicted = await json(`${base}:predict`, { instances });
@@ -126,11 +127,11 @@ describe('examples/pipeline: Iris end to end (tfscale pipeline run → serve)', 
       );
       const pushed = after.latestArtifact('PushedModel', (a) => a.properties.pushed === true)!;
       assert.equal(pushed.properties.version, 2);
-      // Lineage: the model now serving was trained on the committed CSV.
+      // Lineage: the model now serving was trained on the committed CSV (plus the derived column).
       const data = after.upstream(pushed.id, 'Examples');
       assert.deepEqual(
         data.map((a) => a.properties.source),
-        [path.join(repo, 'examples', 'pipeline', 'data', 'iris.csv')],
+        [path.join(root, 'data', 'iris-with-petal-size.csv')],
       );
       assert.equal(after.upstream(pushed.id, 'Model').length, 1);
     } finally {
@@ -162,7 +163,9 @@ describe('examples/pipeline: Iris end to end (tfscale pipeline run → serve)', 
     assert.equal(refused.latestArtifact('PushedModel')!.properties.pushed, false);
     refused.close();
 
-    const v2 = await json(`${base}/versions/2:predict`, { instances: [[5.1, 3.5, 1.4, 0.2]] });
+    const v2 = await json(`${base}/versions/2:predict`, {
+      instances: [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2, petal_size: 'small' }],
+    });
     assert.equal(v2.status, 200);
     const p = (v2.body.predictions as number[][])[0]!;
     assert.equal(p.length, 3);
