@@ -6,7 +6,7 @@ import { startLanguageClient } from './language-client';
 import { METRICS_VIEW_TYPE, MetricsPanelSerializer } from './metrics-panel';
 import { exportModel, openTensorBoard, selectDevice, showMetrics, startRun, stopRun } from './run-commands';
 import { RunStore } from './run-store';
-import { serveModel, stopServer, testRequest } from './serve-commands';
+import { serveModel, showServing, stopServer, testRequest } from './serve-commands';
 import { NodeTreeProvider } from './tree-provider';
 import { modelNodes, type Node, runNodes, serverNodes } from './view-models';
 
@@ -68,7 +68,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionState {
       views.servers.refresh();
     },
   };
-  if (state.sdk) requireSdk(state);
+  if (state.sdk) {
+    requireSdk(state);
+    // Servers deployed before this window (they outlive it): list them again.
+    void state.servers
+      ?.attachDeployments()
+      .then(() => showServing(state))
+      .catch((err: Error) => output.appendLine(`listing local deployments failed: ${err.message}`));
+  }
   showPlacement(state);
   status.show();
 

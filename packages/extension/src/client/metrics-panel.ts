@@ -1,6 +1,6 @@
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
-import type { FromWebview, MetricsEvent, MetricsPanelState, ToWebview } from '../shared/messages';
+import type { FromWebview, MetricsPanelState, ToWebview } from '../shared/messages';
 import { MetricsTail } from './metrics-tail';
 import { type RunStore, runPaths } from './run-store';
 
@@ -19,10 +19,8 @@ export const METRICS_VIEW_TYPE = 'tfscale.metrics';
  */
 export class MetricsPanel {
   static readonly panels = new Map<string, MetricsPanel>();
-  readonly #tail: MetricsTail;
+  #tail: MetricsTail | undefined;
   readonly #disposables: vscode.Disposable[] = [];
-  #ready = false;
-  #pending: MetricsEvent[] = [];
 
   static show(extensionUri: vscode.Uri, store: RunStore, runId: string): MetricsPanel {
     const open = MetricsPanel.panels.get(runId);
@@ -49,32 +47,26 @@ export class MetricsPanel {
     panel.title = `Metrics: ${runId}`;
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = metricsHtml(panel.webview, extensionUri);
-    this.#tail = new MetricsTail(runPaths(store.dir(runId)).metrics, (events) => this.#send(events));
     this.#disposables.push(
+      // Each 'ready' (a new or reloaded page) gets the whole stream again, from the first event.
       panel.webview.onDidReceiveMessage((m: FromWebview) => {
         if (m.type !== 'ready') return;
         const record = store.read(runId);
         this.#post({ type: 'reset', runId, title: record?.name ?? runId, state: record?.state ?? 'unknown' });
-        this.#ready = true;
-        this.#send([]);
+        this.#tail?.dispose();
+        this.#tail = new MetricsTail(runPaths(store.dir(runId)).metrics, (events) =>
+          this.#post({ type: 'events', events }),
+        );
+        this.#tail.start();
       }),
       panel.onDidDispose(() => this.dispose()),
     );
-    this.#tail.start();
   }
 
   /** Tells the webview the run's state changed (running → done …). */
   refreshState(): void {
     const state = this.store.read(this.runId)?.state;
-    if (state && this.#ready) this.#post({ type: 'state', state });
-  }
-
-  #send(events: MetricsEvent[]): void {
-    this.#pending.push(...events);
-    if (!this.#ready || this.#pending.length === 0) return;
-    const batch = this.#pending;
-    this.#pending = [];
-    this.#post({ type: 'events', events: batch });
+    if (state && this.#tail) this.#post({ type: 'state', state });
   }
 
   #post(message: ToWebview): void {
@@ -83,7 +75,7 @@ export class MetricsPanel {
 
   dispose(): void {
     MetricsPanel.panels.delete(this.runId);
-    this.#tail.dispose();
+    this.#tail?.dispose();
     for (const d of this.#disposables) d.dispose();
   }
 }

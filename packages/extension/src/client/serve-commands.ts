@@ -29,7 +29,12 @@ async function pickBase(state: ExtensionState, folder: string): Promise<string |
   return chosen?.[0]?.fsPath;
 }
 
-function showServing(state: ExtensionState): void {
+/**
+ * Shows the newest serving server's URL in the status bar (click: send a test request), or hides it.
+ * @example
+ *   showServing(state);
+ */
+export function showServing(state: ExtensionState): void {
   const serving = state.servers?.list().filter((s) => s.state === 'serving') ?? [];
   const s = serving.at(-1);
   if (!s) {

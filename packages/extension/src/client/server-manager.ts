@@ -194,6 +194,37 @@ export class ServerManager extends EventEmitter {
     return info;
   }
 
+  /**
+   * Lists the local deployments of models in this workspace that are serving (`tfscale deploy
+   * --list`), so servers started before a reload show again. Returns how many it added.
+   */
+  async attachDeployments(): Promise<number> {
+    if (!hasLocalDeployer(this.sdk)) return 0;
+    const out = await runCli(this.sdk, this.cwd, ['deploy', '--list']);
+    let added = 0;
+    for (const d of parseDeploymentList(out)) {
+      const inside = !path.relative(this.cwd, d.modelPath).startsWith('..');
+      if (d.state !== 'ready' || !inside) continue;
+      if (this.list().some((s) => s.via === 'deploy' && s.base === d.modelPath)) continue;
+      const port = Number(new URL(d.rest).port);
+      this.#servers.set(this.#next, {
+        id: this.#next++,
+        name: d.model,
+        base: d.modelPath,
+        restPort: port,
+        grpcPort: 0,
+        url: `${d.rest.replace(/\/$/, '')}/v1/models/${d.model}`,
+        state: 'serving',
+        via: 'deploy',
+        pid: d.pid,
+        output: [],
+      });
+      added++;
+    }
+    if (added) this.emit('change');
+    return added;
+  }
+
   /** Stops a server: `tfscale deploy --stop` for a deployment; SIGTERM (drain, then exit) for a child. */
   async stop(id: number): Promise<void> {
     const info = this.#servers.get(id);
@@ -218,6 +249,25 @@ export class ServerManager extends EventEmitter {
   dispose(): void {
     for (const s of this.#servers.values()) s.child?.kill('SIGTERM');
   }
+}
+
+/**
+ * Rows of `tfscale deploy --list` (columns STATE, PID, MODEL, REST, MODEL PATH, STARTED, padded
+ * with spaces); none when it says there are no deployments.
+ * @example
+ *   parseDeploymentList(out)[0]; // { state: 'ready', pid: 4242, model: 'digits', rest: 'http://127.0.0.1:8501', ... }
+ */
+export function parseDeploymentList(
+  text: string,
+): { state: string; pid: number; model: string; rest: string; modelPath: string }[] {
+  const lines = text.split('\n').filter((l) => l.trim());
+  const header = lines.findIndex((l) => /^STATE\s+PID\s+MODEL\s+REST/.test(l));
+  if (header < 0) return [];
+  return lines.slice(header + 1).flatMap((line) => {
+    const [state, pid, model, rest, modelPath] = line.split(/\s{2,}/);
+    if (!state || !pid || !model || !rest?.startsWith('http') || !modelPath) return [];
+    return [{ state, pid: Number(pid), model, rest, modelPath }];
+  });
 }
 
 /**

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { runCli } from '../client/cli';
-import { freePort, ServerManager, sendTestRequest } from '../client/server-manager';
-import { sdk, trainedRun } from './fixtures';
+import { freePort, parseDeploymentList, ServerManager, sendTestRequest } from '../client/server-manager';
+import { EXT_ROOT, sdk, trainedRun } from './fixtures';
 
 describe('ServerManager (real tfscale serve / deploy)', () => {
   let base: string;
@@ -33,6 +33,41 @@ describe('ServerManager (real tfscale serve / deploy)', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it('with the local deployer: the server outlives its manager, a new one (a reload) finds it and stops it', async () => {
+    const saved = process.env.TFSCALE_STATE_DIR;
+    process.env.TFSCALE_STATE_DIR = path.join(EXT_ROOT, 'test-output', 'unit', 'deploy-state');
+    try {
+      const first = new ServerManager(sdk(ws), ws);
+      const s = await first.serve(base, { restPort: 0, grpcPort: 0 });
+      assert.equal(s.via, 'deploy');
+      assert.equal((await fetch(s.url)).status, 200);
+      first.dispose(); // the window goes away; the deployment does not
+      const again = new ServerManager(sdk(ws), ws);
+      assert.equal(await again.attachDeployments(), 1);
+      const [found] = again.list();
+      assert.equal(found?.url, s.url);
+      assert.equal(found?.pid, s.pid);
+      assert.equal((await sendTestRequest(found.url)).status, 200);
+      await again.stop(found.id);
+      await assert.rejects(fetch(s.url));
+      assert.equal(await new ServerManager(sdk(ws), ws).attachDeployments(), 0);
+    } finally {
+      if (saved === undefined) delete process.env.TFSCALE_STATE_DIR;
+      else process.env.TFSCALE_STATE_DIR = saved;
+    }
+  });
+
+  it('reads the deploy --list table', () => {
+    const out = [
+      'STATE  PID   MODEL   REST                   MODEL PATH       STARTED',
+      'ready  4242  digits  http://127.0.0.1:8501  /w/models/digits  2026-01-01T00:00:00Z',
+    ].join('\n');
+    assert.deepEqual(parseDeploymentList(out), [
+      { state: 'ready', pid: 4242, model: 'digits', rest: 'http://127.0.0.1:8501', modelPath: '/w/models/digits' },
+    ]);
+    assert.deepEqual(parseDeploymentList('No local deployments (records in /x).'), []);
   });
 
   it('a model folder with no version fails after the timeout, with what the server said, and ends it', async () => {

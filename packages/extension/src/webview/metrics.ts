@@ -136,6 +136,7 @@ function schedule(): void {
 window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
   const m = e.data;
   if (m.type === 'reset') {
+    clearInterval(hello);
     for (const c of charts.values()) c.plot.destroy();
     charts.clear();
     byId('charts').replaceChildren();
@@ -157,4 +158,6 @@ window.addEventListener('resize', () => {
   for (const c of charts.values()) c.plot.setSize({ width: chartWidth(), height: 220 });
 });
 
+// Say hello until the extension answers: a message sent before its listener exists is lost.
+const hello = setInterval(() => vscode.postMessage({ type: 'ready' }), 1000);
 vscode.postMessage({ type: 'ready' });

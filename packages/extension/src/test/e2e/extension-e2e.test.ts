@@ -32,6 +32,10 @@ describe('extension e2e (code-server + Chromium)', function () {
     throw new Error(missing);
   });
 
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await wb?.screenshot('FAILED').catch(() => undefined);
+  });
+
   after(async () => {
     if (wb && process.env.E2E_LOGS) console.log(wb.logs.join(''));
     await wb?.stop();
@@ -53,6 +57,7 @@ describe('extension e2e (code-server + Chromium)', function () {
       'json.schemaDownload.enable': false,
       'extensions.ignoreRecommendations': true,
       'remote.autoForwardPorts': false,
+      'git.openRepositoryInParentFolders': 'never',
     });
     await wb.start(vsix);
     const page = wb.page;
