@@ -39,6 +39,8 @@ export interface WorkerResult {
   samples: number;
   seconds: number;
   samplesPerSec: number;
+  /** CPU time of the whole process (all threads) during the timed epoch. */
+  cpuSeconds: number;
   loss: number;
   /** Which step the Trainer ran (compiled runs must not have fallen back). */
   stepMode?: string;
@@ -115,9 +117,11 @@ export async function measure(spec: WorkerSpec): Promise<WorkerResult> {
   const setupSeconds = (performance.now() - t0) / 1000;
 
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   const loss = await train(x, y);
   await model.getWeights()[0]!.data();
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   const stepMode = impl === 'fit' ? undefined : modes.some((m) => /eager/.test(m)) ? 'eager' : impl;
   if (impl === 'compiled' && stepMode !== 'compiled') throw new Error(`compiled step fell back: ${modes.join(' ')}`);
   const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
@@ -127,6 +131,7 @@ export async function measure(spec: WorkerSpec): Promise<WorkerResult> {
     samples,
     seconds,
     samplesPerSec: samples / seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     loss,
     stepMode,
     setupSeconds,
