@@ -47,7 +47,7 @@ const HASHED = [
 const FEATURES: FittedFeature[] = [
   { name: 'length', op: 'zscore', mean: 5.843333333333334, std: 0.8253012917851409 },
   { name: 'width', op: 'minmax', min: 2.0, max: 4.4 },
-  { name: 'petal', op: 'bucketize', boundaries: [1.6, 4.35, 5.1, 6.000000000000001] },
+  { name: 'petal', op: 'bucketize', boundaries: [1.5, 4.35, 5.1, 6.000000000000001] },
   { name: 'color', op: 'vocabulary', vocabulary: ['red', 'green', 'blü', ''], numOovBuckets: 3 },
   { name: 'size', op: 'vocabulary', vocabulary: ['S', 'M', 'L'], numOovBuckets: 0 },
   { name: 'city', op: 'hash', hashBuckets: 7 },
@@ -58,7 +58,7 @@ const FN: TransformFn = { features: FEATURES, outputDim: 1 + 1 + 5 + 7 + 3 + 7 }
 function rawRows(): Array<Record<string, number | string>> {
   const colors = ['red', 'green', 'blü', '', 'purple', 'RED', '日本', 'blue ', 'ü'];
   const sizes = ['S', 'M', 'L', 'XL', ''];
-  const petals = [1.6, 4.35, 5.1, 6.000000000000001, 6, 0, -3.5, 1.5999, 100, 4.3500004];
+  const petals = [1.5, 4.35, 5.1, 6.000000000000001, 6, 0, -3.5, 1.5999, 100, 4.3500004];
   return Array.from({ length: 40 }, (_, i) => ({
     length: [5.1, 4.9, 7.7, 5.843333333333334, 0, -1e3][i % 6]!,
     width: [2.0, 4.4, 3.1, 1.0, 9.25][i % 5]!,
