@@ -10,7 +10,9 @@ import type { ExampleRecord } from './tf-example';
 import { featureValues } from './tf-example';
 
 /**
- * How to transform one feature (what a pipeline asks for).
+ * How to transform one feature (what a pipeline asks for). z-score, min-max and bucketize take
+ * numeric features, vocabulary and hash string ones (the served graph takes them as strings).
+ * A missing value becomes 0 here; the served signature needs every feature in every instance.
  * @example
  *   const spec: TransformSpec = { op: 'bucketize', numBuckets: 4 };
  */
