@@ -4,6 +4,7 @@
  * per layer call, and the layer weights as resource variables (or constants, for frozen graphs).
  */
 import type { LayersModel, layers, SymbolicTensor } from '@tensorflow/tfjs';
+import { invalidValue } from '../../core/errors';
 import type { GraphDType, GraphShape } from './attrs';
 import { GraphBuilder, type GraphVariable, type TensorRef } from './graph-builder';
 import { LAYER_EMITTERS } from './layers/index';
@@ -115,12 +116,7 @@ export function buildModelGraph(model: LayersModel, options: ModelGraphOptions =
   const walker = new Walker(g, options.format ?? 'savedmodel', options.weights ?? 'variables');
   const pre = options.servingInput?.(g);
   if (pre && pre.features.length !== model.inputs.length) {
-    throw walker.error(
-      model.inputs[0]!.sourceLayer,
-      'servingInput',
-      pre.features.length,
-      `${model.inputs.length} tensors`,
-    );
+    throw invalidValue('servingInput features', pre.features.length, `${model.inputs.length}, one per model input`);
   }
   const inputKeys = uniqueKeys(model.inputs.map((t) => tfName(t.sourceLayer.name)));
   const inputs = pre
