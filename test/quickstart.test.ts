@@ -19,7 +19,7 @@ describe('examples/quickstart (npm start)', function () {
     });
     assert.equal(r.status, 0, r.stderr);
     const epochs = r.stdout.match(
-      /^Epoch \d+\/6 - \d+ms\/step - loss: [\d.]+ - accuracy: [\d.]+ - val_loss: [\d.]+ - val_accuracy: [\d.]+ - lr: 0\.0050$/gm,
+      /^Epoch \d+\/6 - \d+(?:ms|us)\/step - loss: [\d.]+ - accuracy: [\d.]+ - val_loss: [\d.]+ - val_accuracy: [\d.]+ - lr: 0\.0050$/gm,
     );
     assert.equal(epochs?.length, 6, r.stdout);
     const valAcc = Number(/^final: .* val_accuracy ([\d.]+)$/m.exec(r.stdout)?.[1]);
