@@ -23,7 +23,10 @@ describe('tfscale export', function () {
       assert.equal(r.status, 0, r.stderr);
       assert.match(
         r.stdout,
-        new RegExp(`^version ${v} of ${base}  \\(serve: tfscale serve --model_base_path ${base}\\)$`, 'm'),
+        new RegExp(
+          `^version ${v} of ${base}  \\(serve: tfscale serve --model_name tiny --model_base_path ${base}\\)$`,
+          'm',
+        ),
       );
     }
     assert.deepEqual(fs.readdirSync(base).sort(), ['1', '2', 'tfjs']);
@@ -46,6 +49,13 @@ describe('tfscale export', function () {
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /Invalid value for `model`.*Expected: a folder holding a TF\.js model\.json/);
     await canonicalModel().save(tfjsFolder(path.join(dir, 'ckpt')));
+    const typo = tfscale(['export', path.join(dir, 'ckpt-10')]);
+    assert.equal(typo.status, 1);
+    assert.match(
+      typo.stderr,
+      /HINT: .*ckpt-10 does not exist; .* holds: ckpt$/m,
+      'a missing path says so and lists its folder',
+    );
     // Run from outside the repository: its workspace installs the tflite plugin.
     const plugin = tfscale(
       ['export', path.join(dir, 'ckpt'), '--format', 'savedmodel,tflite', '--out', path.join(dir, 'm')],

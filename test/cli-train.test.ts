@@ -44,6 +44,7 @@ describe('tfscale train', function () {
     );
     assert.match(r.stdout, new RegExp(`^TensorBoard logs: ${path.join(dir, 'logs')}`, 'm'));
     assert.deepEqual(fs.readdirSync(path.join(dir, 'ckpt')).sort(), ['ckpt-01', 'ckpt-02']);
+    assert.doesNotMatch(r.stdout, /^model not saved/m);
   });
 
   it('Ctrl-C stops after the batch, keeps a backup, and the next run continues from it', async () => {
@@ -77,6 +78,8 @@ describe('tfscale train', function () {
     // The interrupted epoch is finished first (its position was kept), then the 2 added ones.
     assert.ok(ran >= 2 && ran <= 3, `the resumed run trained ${ran} epochs, expected the cut one plus 2`);
     assert.equal(fs.existsSync(backup), false, 'the completed run removed its backup');
+    // Nothing kept the model (no --checkpoint-dir, no modelCheckpoint): the user is told how to keep one.
+    assert.match(second.stdout, /^model not saved: add --checkpoint-dir <dir>/m);
   });
 
   it('--resume without a backup and a missing run file are clear errors', () => {

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { Command } from 'commander';
 import { renderDoctorReport, runDoctor } from '../../diagnostics/doctor';
 import { createSdkContainer } from '../../sdk-container';
@@ -12,10 +13,10 @@ export function registerDoctorCommand(program: Command): void {
     .command('doctor')
     .description('check the backend, TensorFlow version, devices and plugins (first stop when something is off)')
     .option('--json', 'print machine-readable JSON')
-    .option('--cwd <dir>', 'project folder to search for plugins', process.cwd())
+    .option('--cwd <dir>', 'project folder to search for plugins', '.')
     .action(async (opts: { json?: boolean; cwd: string }) => {
       const container = createSdkContainer();
-      const report = await runDoctor(container, opts.cwd);
+      const report = await runDoctor(container, path.resolve(opts.cwd));
       console.log(opts.json ? JSON.stringify(report, null, 2) : renderDoctorReport(report));
       if (!report.backend.selected) process.exitCode = 1;
     });

@@ -39,6 +39,14 @@ function exporterOptions(flags: ExportFlags): Record<string, Record<string, unkn
   return out;
 }
 
+/** When the path does not exist, say so and show what its folder holds (usually ckpt-NN names). */
+function missingHint(file: string): string | undefined {
+  if (fs.existsSync(file)) return undefined;
+  const parent = path.dirname(file);
+  const entries = fs.existsSync(parent) ? fs.readdirSync(parent).sort() : [];
+  return `${file} does not exist${entries.length ? `; ${parent} holds: ${entries.slice(-5).join(', ')}` : ''}`;
+}
+
 /**
  * `tfscale export <model>`: a TF.js model folder (a checkpoint, or `model.json`) to SavedModel,
  * TF.js and the formats plugins add, under TF Serving's `<base>/<version>` layout.
@@ -76,6 +84,7 @@ export function registerExportCommand(program: Command): void {
           'model',
           model,
           'a folder holding a TF.js model.json (e.g. a ModelCheckpoint folder), or a file a model loader reads (.keras, .h5)',
+          missingHint(file),
         );
       }
       let version: number | undefined;
@@ -97,7 +106,7 @@ export function registerExportCommand(program: Command): void {
       for (const r of results)
         console.log(`${r.format.padEnd(11)} ${r.path}  (${r.files.length} files, ${(r.bytes / 1024).toFixed(1)} KiB)`);
       console.log(
-        `version ${v} of ${base}${results.some((r) => r.format === 'savedmodel') ? `  (serve: tfscale serve --model_base_path ${base})` : ''}`,
+        `version ${v} of ${base}${results.some((r) => r.format === 'savedmodel') ? `  (serve: tfscale serve --model_name ${path.basename(base)} --model_base_path ${base})` : ''}`,
       );
     });
 }

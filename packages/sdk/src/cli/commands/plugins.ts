@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { Command } from 'commander';
 import {
   BackendRegistryToken,
@@ -20,10 +21,10 @@ export function registerPluginsCommand(program: Command): void {
     .command('plugins')
     .description('list installed plugin packages and what each plugin point offers')
     .option('--json', 'print machine-readable JSON')
-    .option('--cwd <dir>', 'project folder to search from', process.cwd())
+    .option('--cwd <dir>', 'project folder to search from', '.')
     .action(async (opts: { json?: boolean; cwd: string }) => {
       const container = createSdkContainer();
-      const report = await inspectPlugins(container, opts.cwd);
+      const report = await inspectPlugins(container, path.resolve(opts.cwd));
       const points = {
         strategy: container.resolve(StrategyRegistryToken).list(),
         callback: container.resolve(CallbackRegistryToken).list(),

@@ -27,6 +27,14 @@ function int(name: string, value: string | undefined): number | undefined {
   return n;
 }
 
+/** Whether the run's own callbacks save the model (a modelCheckpoint, by name or instance). */
+function savesCheckpoints(callbacks: readonly unknown[]): boolean {
+  return callbacks.some((c) => {
+    const name = typeof c === 'string' ? c : (c as { name?: unknown }).name;
+    return name === 'modelCheckpoint' || name === 'ModelCheckpoint';
+  });
+}
+
 /**
  * `tfscale train <run-file>`: trains a run definition with Keras-style progress, a backup that
  * survives crashes and Ctrl-C, and optional TensorBoard logs and checkpoints.
@@ -98,6 +106,12 @@ export function registerTrainCommand(program: Command): void {
         if (result.stopReason) console.log(`stopped early: ${result.stopReason}`);
         if (result.logDir) console.log(`TensorBoard logs: ${result.logDir}  (tensorboard --logdir ${result.logDir})`);
         if (result.checkpointDir) console.log(`checkpoints: ${result.checkpointDir}`);
+        else if (!result.interrupted && !savesCheckpoints(run.callbacks)) {
+          // Without this a first-time user trains, then finds nothing to export or serve.
+          console.log(
+            'model not saved: add --checkpoint-dir <dir> or a modelCheckpoint callback, then `tfscale export <dir>/ckpt-NN`',
+          );
+        }
         if (result.interrupted && result.backupDir) {
           console.log(`backup kept in ${result.backupDir}; run the same command again to continue`);
           process.exitCode = result.stopReason?.startsWith('preempted') ? 143 : 130;
