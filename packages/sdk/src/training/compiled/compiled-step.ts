@@ -1,5 +1,6 @@
 import type { LayersModel, LayerVariable, NamedTensorMap, Optimizer, Tensor, Variable } from '@tensorflow/tfjs';
 import type { Tf } from '../../backend/tf';
+import { TfscaleError } from '../../core/errors';
 import type { GraphDType } from '../../export/graph/attrs';
 import type { TensorBatch } from '../data/training-data';
 import { ModelFunctions } from '../model-functions';
@@ -133,9 +134,17 @@ export class CompiledTrainStep {
     );
     const applied = await this.hook!(named, { samples });
     try {
-      const feeds = this.trainable.map((w, i) =>
-        this.feed(graph!.gradFeeds[i]!, 'float32', applied[varName(w)]!.dataSync(), w.shape as number[]),
-      );
+      const feeds = this.trainable.map((w, i) => {
+        const grad = applied[varName(w)];
+        if (!grad) {
+          throw new TfscaleError(
+            'TFSCALE_E_INVALID_VALUE',
+            `The gradient hook returned no gradient for \`${varName(w)}\`; the compiled step applies one per trainable weight.`,
+            { hint: "return every gradient it received, or train with stepMode: 'eager'" },
+          );
+        }
+        return this.feed(graph!.gradFeeds[i]!, 'float32', grad.dataSync(), w.shape as number[]);
+      });
       this.call([...feeds, lr], [], [graph!.train]);
       this.stepsSincePush++;
     } finally {
