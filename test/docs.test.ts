@@ -33,7 +33,7 @@ describe('docs/reference (generated)', () => {
   it('the callback guide lists every hook, in lifecycle order', () => {
     const { CALLBACK_HOOKS } = require(path.join(ROOT, 'packages/sdk/dist/callbacks/callback.js'));
     const page = fs.readFileSync(path.join(ROOT, 'docs/plugins/callbacks.md'), 'utf8');
-    const rows = [...page.matchAll(/^\| `(on[A-Za-z]+)` \|/gm)].map((m) => m[1]);
+    const rows = [...page.matchAll(/^\| `(on[A-Za-z]+)` +\|/gm)].map((m) => m[1]);
     assert.deepEqual(rows, [...CALLBACK_HOOKS]);
   });
 
