@@ -50,13 +50,16 @@ export interface TfRecordReadOptions {
   readonly source?: string;
 }
 
-/** Parses the record at `offset`; `undefined` when `buf` ends inside it. */
-function parseRecord(buf: Buffer, offset: number, index: number, source: string): Buffer | undefined {
+/**
+ * Parses the record at `offset`; `undefined` when `buf` ends inside it. `base` is the position
+ * of `buf[0]` in the file, for error messages.
+ */
+function parseRecord(buf: Buffer, offset: number, index: number, source: string, base = 0): Buffer | undefined {
   if (buf.length - offset < HEADER_BYTES) return undefined;
   const lengthBytes = buf.subarray(offset, offset + 8);
   const storedLengthCrc = buf.readUInt32LE(offset + 8);
   if (maskedCrc32c(lengthBytes) !== storedLengthCrc) {
-    throw corrupt(source, index, offset, 'length', storedLengthCrc, maskedCrc32c(lengthBytes));
+    throw corrupt(source, index, base + offset, 'length', storedLengthCrc, maskedCrc32c(lengthBytes));
   }
   const length = buf.readBigUInt64LE(offset);
   if (length > BigInt(buf.length - offset - HEADER_BYTES - FOOTER_BYTES)) return undefined;
@@ -64,7 +67,7 @@ function parseRecord(buf: Buffer, offset: number, index: number, source: string)
   const data = buf.subarray(start, start + Number(length));
   const storedDataCrc = buf.readUInt32LE(start + data.length);
   if (maskedCrc32c(data) !== storedDataCrc) {
-    throw corrupt(source, index, offset, 'data', storedDataCrc, maskedCrc32c(data));
+    throw corrupt(source, index, base + offset, 'data', storedDataCrc, maskedCrc32c(data));
   }
   return data;
 }
@@ -172,6 +175,41 @@ export async function* readTfRecordFile(
   } finally {
     await file.close();
   }
+}
+
+/**
+ * Streams the records of TFRecord bytes arriving in chunks (a decompressing stream, say), with
+ * the checks and errors of {@link readTfRecords}; record indices and byte offsets count from the
+ * start of the stream. Each yielded record is a fresh copy.
+ *
+ * @example
+ * ```ts
+ * const gunzipped = fs.createReadStream('train.tfrecord.gz').pipe(zlib.createGunzip());
+ * for await (const record of readTfRecordStream(gunzipped, { source: 'train.tfrecord.gz' })) decode(record);
+ * ```
+ */
+export async function* readTfRecordStream(
+  chunks: AsyncIterable<Uint8Array>,
+  options: TfRecordReadOptions = {},
+): AsyncGenerator<Buffer> {
+  const source = options.source ?? '<stream>';
+  let buf = Buffer.alloc(0);
+  let streamOffset = 0; // stream position of buf[0]
+  let index = 0;
+  for await (const chunk of chunks) {
+    buf = buf.length === 0 ? Buffer.from(chunk) : Buffer.concat([buf, chunk]);
+    let offset = 0;
+    while (offset < buf.length) {
+      const record = parseRecord(buf, offset, index, source, streamOffset);
+      if (record === undefined) break;
+      yield Buffer.from(record);
+      offset += HEADER_BYTES + record.length + FOOTER_BYTES;
+      index++;
+    }
+    buf = buf.subarray(offset);
+    streamOffset += offset;
+  }
+  if (buf.length > 0 && options.truncatedTail !== 'stop') throw truncated(source, index, streamOffset, buf.length);
 }
 
 /**

@@ -5,9 +5,9 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { invalidValue } from '../core/errors';
+import { decodeTfExample, type ExampleRecord, encodeTfExample } from '../formats/tf-example';
 import { readTfRecordFile, TfRecordWriter } from '../formats/tfrecord';
 import type { Artifact, PropertyValue } from './component';
-import { decodeTfExample, type ExampleRecord, encodeTfExample } from './tf-example';
 
 /**
  * The TFRecord file of one split of an Examples artifact.

@@ -4,6 +4,14 @@
  * compilers. Imported as `@tfscale/sdk/pipeline`.
  * @packageDocumentation
  */
+
+export {
+  decodeTfExample,
+  type ExampleRecord,
+  encodeTfExample,
+  type FeatureValue,
+  featureValues,
+} from '../formats/tf-example';
 export {
   type Anomaly,
   type AnomalyKind,
@@ -74,7 +82,6 @@ export {
 } from './runner';
 export { type FeatureStatistics, type SplitStatistics, StatisticsAccumulator } from './statistics';
 export { statisticsHtml } from './stats-report';
-export { decodeTfExample, type ExampleRecord, encodeTfExample, type FeatureValue, featureValues } from './tf-example';
 export {
   applyTransform,
   type FittedFeature,

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
+import type { ExampleRecord } from '../formats/tf-example';
 import { StatisticsAccumulator } from './statistics';
-import type { ExampleRecord } from './tf-example';
 
 /** A reproducible stream: a skewed numeric feature (with zeros and gaps) and a string one. */
 function* stream(n: number): Generator<ExampleRecord> {

@@ -5,8 +5,8 @@
  * uniform reservoir sample past that), a 10-bucket histogram (a second pass), and top values /
  * unique counts for strings.
  */
-import type { ExampleRecord } from './tf-example';
-import { featureValues } from './tf-example';
+import type { ExampleRecord } from '../formats/tf-example';
+import { featureValues } from '../formats/tf-example';
 
 /** Values kept per feature for exact quantiles; past this a reservoir sample of this size. */
 export const EXACT_LIMIT = 1_000_000;

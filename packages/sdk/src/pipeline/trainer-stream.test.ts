@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Tensor } from '@tensorflow/tfjs';
+import type { ExampleRecord } from '../formats/tf-example';
 import { streamSplit } from './components/trainer';
 import { SplitWriter } from './examples-io';
-import type { ExampleRecord } from './tf-example';
 import { applyTransform, type TransformFn } from './transform-fn';
 
 const FN: TransformFn = {

@@ -5,9 +5,10 @@
  * vocabulary. One function applies it in the Trainer and the Evaluator; the exported SavedModel
  * runs the same transform as graph ops (./transform-graph), hashing with the same FarmHash.
  */
+
+import type { ExampleRecord } from '../formats/tf-example';
+import { featureValues } from '../formats/tf-example';
 import { hashBucket } from './farmhash';
-import type { ExampleRecord } from './tf-example';
-import { featureValues } from './tf-example';
 
 /**
  * How to transform one feature (what a pipeline asks for). z-score, min-max and bucketize take

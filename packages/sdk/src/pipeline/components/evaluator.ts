@@ -8,9 +8,9 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { loadTf } from '../../backend/tf';
+import { featureValues } from '../../formats/tf-example';
 import { tfjsFolder } from '../../io/tfjs-file-handler';
 import { defineComponent } from '../component';
-import { featureValues } from '../tf-example';
 import type { TransformFn } from '../transform-fn';
 import { type ModelMeta, modelData } from './trainer';
 

@@ -11,12 +11,12 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
 import { invalidValue, TfscaleError } from '../../core/errors';
+import type { ExampleRecord, FeatureValue } from '../../formats/tf-example';
+import { encodeTfExample } from '../../formats/tf-example';
 import { readTfRecordFile } from '../../formats/tfrecord';
 import { defineComponent } from '../component';
 import { SplitWriter, splitFile } from '../examples-io';
 import { fingerprintPath } from '../fingerprint';
-import type { ExampleRecord, FeatureValue } from '../tf-example';
-import { encodeTfExample } from '../tf-example';
 
 /**
  * ExampleGen's parameters.

@@ -6,11 +6,11 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { invalidValue } from '../../core/errors';
+import { featureValues } from '../../formats/tf-example';
 import type { Artifact } from '../component';
 import { defineComponent } from '../component';
 import { readSplit } from '../examples-io';
 import { StatisticsAccumulator } from '../statistics';
-import { featureValues } from '../tf-example';
 import { type FittedFeature, featureWidth, type TransformFn, type TransformSpec } from '../transform-fn';
 
 /**

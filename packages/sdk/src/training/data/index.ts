@@ -1,6 +1,6 @@
 /**
  * Input pipelines for training: deterministic, resumable, shardable batches from arrays, tensors,
- * CSV and JSON Lines files, and tfjs Datasets.
+ * CSV, JSON Lines and TFRecord (tf.Example) files, and tfjs Datasets.
  * @packageDocumentation
  */
 export { fromArrays, fromTensors } from './array-data';
@@ -16,6 +16,13 @@ export {
 } from './tabular-data';
 export type { ArrayInput, ArrayLeaf, NestedNumbers, ShapedArray, TypedArray } from './tensor-input';
 export { fromTfDataset, type TfDatasetOptions } from './tfjs-dataset-data';
+export {
+  fromTfrecord,
+  type TfRecordCompression,
+  type TfrecordOptions,
+  tfrecordReader,
+} from './tfrecord-data';
+export { expandTfRecordFiles } from './tfrecord-files';
 export {
   type DataSource,
   resolveDataPath,

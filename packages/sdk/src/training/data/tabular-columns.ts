@@ -32,7 +32,9 @@ function check(option: string, name: string, available: string[], file: string, 
     option,
     name,
     `a ${noun} of ${path.basename(file)}: ${listed(available)}`,
-    match === undefined ? `Check the ${noun} names in the first line of ${file}.` : `Did you mean "${match}"?`,
+    match === undefined
+      ? `Check the ${noun} names in the first ${noun === 'feature' ? 'record' : 'line'} of ${file}.`
+      : `Did you mean "${match}"?`,
   );
 }
 
@@ -50,7 +52,7 @@ export function resolveColumns(
   label: string | string[],
   features: string[] | undefined,
   file: string,
-  noun: 'column' | 'key',
+  noun: 'column' | 'key' | 'feature',
 ): TabularColumns {
   const labels = typeof label === 'string' ? [label] : label;
   if (!Array.isArray(labels) || labels.length === 0 || !labels.every((l) => typeof l === 'string')) {

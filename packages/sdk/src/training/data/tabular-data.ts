@@ -21,19 +21,21 @@ export interface TabularRow {
 }
 
 /**
- * A tabular file format (CSV, JSON Lines): column names, and passes over the rows.
+ * A tabular file format (CSV, JSON Lines, tf.Example TFRecords): column names, and passes over the rows.
  * @example
  *   const reader: TabularReader = csvReader('train.csv', { header: true, delimiter: ',' });
  */
 export interface TabularReader {
   readonly file: string;
-  /** What a column is called in messages: a CSV `column`, a JSON `key`. */
-  readonly noun: 'column' | 'key';
+  /** What a column is called in messages: a CSV `column`, a JSON `key`, a tf.Example `feature`. */
+  readonly noun: 'column' | 'key' | 'feature';
   columns(): Promise<string[]>;
   /** One pass over the data rows, cells in the order of `columns`. */
   rows(columns: string[]): AsyncIterable<TabularRow>;
   /** Where a cell is, for error messages (`train.csv:12, column 4 (\`x3\`)`). */
   locate(line: number, column: string): string;
+  /** Bytes the data takes, deciding in-memory vs streamed (default: the size of `file`). */
+  bytes?(): Promise<number>;
 }
 
 /**
@@ -104,12 +106,7 @@ export function tabularData(reader: TabularReader, options: TabularOptions): Tra
 }
 
 async function load(reader: TabularReader, options: TabularOptions, maxBytes: number): Promise<TrainingData> {
-  const bytes = await fs.stat(reader.file).then(
-    (s) => s.size,
-    (err: NodeJS.ErrnoException) => {
-      throw fileError(reader.file, err.code === 'ENOENT' ? 'the file does not exist' : err.message, err);
-    },
-  );
+  const bytes = reader.bytes ? await reader.bytes() : await fileSize(reader.file);
   const { labels, features } = resolveColumns(
     await reader.columns(),
     options.label,
@@ -167,6 +164,15 @@ async function load(reader: TabularReader, options: TabularOptions, maxBytes: nu
     },
   };
   return new StreamedData(source, { start: 0, end: n, shard: NO_SHARD }, true);
+}
+
+function fileSize(file: string): Promise<number> {
+  return fs.stat(file).then(
+    (s) => s.size,
+    (err: NodeJS.ErrnoException) => {
+      throw fileError(file, err.code === 'ENOENT' ? 'the file does not exist' : err.message, err);
+    },
+  );
 }
 
 function writeFeatures(

@@ -19,13 +19,14 @@ describe('training/data/to-training-data', () => {
     );
   });
 
-  it('accepts { x, y }, passes TrainingData through, and explains TFRecord and unknown forms', () => {
+  it('accepts { x, y }, passes TrainingData through, reads TFRecords lazily, and explains unknown forms', async () => {
     assert.equal(toTrainingData({ x: [[0], [1]], y: [[1], [0]] }).size, 2);
     const data = fromArrays([[1]], [[1]]);
     assert.equal(toTrainingData(data), data);
-    assert.throws(
-      () => toTrainingData({ tfrecord: 'train.tfrecord', label: 'y' }),
-      (err) => isTfscaleError(err, 'TFSCALE_E_NOT_IMPLEMENTED') && /HINT:/.test((err as Error).message),
+    const missing = toTrainingData({ tfrecord: 'nowhere/train.tfrecord', label: 'y' }, { baseDir: EXAMPLES });
+    await assert.rejects(
+      missing.ready!(),
+      (err) => isTfscaleError(err, 'TFSCALE_E_INVALID_VALUE') && (err as Error).message.includes(EXAMPLES),
     );
     assert.throws(
       () => toTrainingData({ parquet: 'x' } as never),

@@ -3,12 +3,13 @@ import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import type { dataSourceSchema } from '../../config/data-schema';
 import { isDataset } from '../../config/runtime-values';
-import { invalidValue, notImplemented, TfscaleError } from '../../core/errors';
+import { invalidValue, TfscaleError } from '../../core/errors';
 import { fromArrays } from './array-data';
 import { fromCsv } from './csv-data';
 import { fromJsonl } from './jsonl-data';
 import type { ArrayInput } from './tensor-input';
 import { fromTfDataset } from './tfjs-dataset-data';
+import { fromTfrecord, type TfRecordCompression } from './tfrecord-data';
 import type { TrainingData } from './training-data';
 
 /**
@@ -82,10 +83,10 @@ export function toTrainingData(source: DataSource | TrainingData, options: ToTra
     }
     if ('jsonl' in s) return fromJsonl(resolveDataPath(s.jsonl as string, options.baseDir), { label, features });
     if ('tfrecord' in s) {
-      throw notImplemented(
-        'Training from TFRecord files',
-        'TFRecord/tf.Example input arrives with pipelines; convert to CSV or JSON Lines meanwhile.',
-      );
+      const entries = typeof s.tfrecord === 'string' ? [s.tfrecord] : (s.tfrecord as string[]);
+      const files = Array.isArray(entries) ? entries.map((f) => resolveDataPath(f, options.baseDir)) : entries;
+      const compressionType = s.compressionType as TfRecordCompression | undefined;
+      return fromTfrecord(files, { label, features, compressionType });
     }
     if ('x' in s && 'y' in s) return fromArrays(s.x as ArrayInput, s.y as ArrayInput);
   }

@@ -115,7 +115,7 @@ class Reader {
 
 function corrupt(why: string): TfscaleError {
   return new TfscaleError('TFSCALE_E_TFRECORD_CORRUPT', `Not a tf.Example record: ${why}.`, {
-    hint: 'TFRecord inputs must hold serialized tf.train.Example protos',
+    hint: 'TFRecord inputs must hold serialized tf.train.Example protos.',
   });
 }
 
