@@ -27,11 +27,11 @@ function int(name: string, value: string | undefined): number | undefined {
   return n;
 }
 
-/** Whether the run's own callbacks save the model (a modelCheckpoint, by name or instance). */
+/** Whether the run's own callbacks save the model (`model_checkpoint` by name, or a ModelCheckpoint instance). */
 function savesCheckpoints(callbacks: readonly unknown[]): boolean {
   return callbacks.some((c) => {
     const name = typeof c === 'string' ? c : (c as { name?: unknown }).name;
-    return name === 'modelCheckpoint' || name === 'ModelCheckpoint';
+    return name === 'model_checkpoint' || name === 'ModelCheckpoint';
   });
 }
 
@@ -109,7 +109,7 @@ export function registerTrainCommand(program: Command): void {
         else if (!result.interrupted && !savesCheckpoints(run.callbacks)) {
           // Without this a first-time user trains, then finds nothing to export or serve.
           console.log(
-            'model not saved: add --checkpoint-dir <dir> or a modelCheckpoint callback, then `tfscale export <dir>/ckpt-NN`',
+            'model not saved: add --checkpoint-dir <dir> or a model_checkpoint callback, then `tfscale export <dir>/ckpt-NN`',
           );
         }
         if (result.interrupted && result.backupDir) {
