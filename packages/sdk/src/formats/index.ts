@@ -8,8 +8,7 @@ export { listEventFiles, readEventFile, readEventFileSync } from './events-reade
 export { EventFileWriter, type EventFileWriterOptions, wallTimeNow } from './events-writer';
 export { computeHistogram, defaultBucketLimits, type HistogramOptions } from './histogram';
 export { tensorflowRoot } from './proto/proto-root';
-export { TENSOR_BUNDLE_PROTO_TEXT } from './proto/tensor-bundle-proto-text';
-export { TENSOR_PROTO_TEXT } from './proto/tensor-proto-text';
+export { loadProtoRoot, protosDir } from './proto/protos-dir';
 export {
   DataType,
   decodeEvent,
@@ -21,7 +20,6 @@ export {
   type TensorMessage,
   type TensorShapeMessage,
 } from './proto/tensorboard-messages';
-export { TENSORBOARD_PROTO_TEXT } from './proto/tensorboard-proto-text';
 export {
   BUNDLE_DTYPES,
   type BundleDataByDtype,

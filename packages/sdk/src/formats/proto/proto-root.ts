@@ -1,26 +1,24 @@
-import { parse, Root } from 'protobufjs';
-import { SAVEDMODEL_PROTO_TEXT } from './savedmodel-proto-text';
-import { TENSOR_BUNDLE_PROTO_TEXT } from './tensor-bundle-proto-text';
-import { TENSOR_PROTO_TEXT } from './tensor-proto-text';
-import { TENSORBOARD_PROTO_TEXT } from './tensorboard-proto-text';
+import type { Root } from 'protobufjs';
+import { loadProtoRoot } from './protos-dir';
 
-// Every `package tensorflow` text, parsed into one root so messages can refer to each other
-// (e.g. a GraphDef's AttrValue holding a TensorProto). Add new texts here.
-const TEXTS = [TENSOR_PROTO_TEXT, TENSOR_BUNDLE_PROTO_TEXT, TENSORBOARD_PROTO_TEXT, SAVEDMODEL_PROTO_TEXT];
+// Event/Summary (TensorBoard), SavedModel/GraphDef and TensorBundle; their imports pull in
+// TensorProto and the rest. One root so messages can refer to each other.
+const FILES = [
+  'tensorflow/core/util/event.proto',
+  'tensorflow/core/protobuf/saved_model.proto',
+  'tensorflow/core/protobuf/tensor_bundle.proto',
+];
 
 let root: Root | undefined;
 
 /**
- * The protobufjs root holding every TensorFlow message tfscale reads or writes, parsed on first
- * use so that importing the SDK stays cheap.
+ * The protobufjs root holding every TensorFlow message tfscale reads or writes (field names in
+ * camelCase), parsed from the shipped .proto files on first use so that importing the SDK stays
+ * cheap.
  * @example
  *   const Event = tensorflowRoot().lookupType('tensorflow.Event');
  */
 export function tensorflowRoot(): Root {
-  if (!root) {
-    const r = new Root();
-    for (const text of TEXTS) parse(text, r, { keepCase: false });
-    root = r;
-  }
+  root ??= loadProtoRoot(FILES, { keepCase: false });
   return root;
 }

@@ -1,11 +1,9 @@
 /**
- * The shipped TF Serving `.proto` files (packages/sdk/protos, listed in package.json "files") and
- * the protobufjs root parsed from them. The files keep upstream import paths, so any standard
- * generator (protoc, @grpc/proto-loader, grpcio-tools) reads them with one include directory.
+ * The TF Serving services among the shipped `.proto` files (see formats/proto/protos-dir.ts) and
+ * the protobufjs root parsed from them, with the field names of the .proto files.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { Root, type Type } from 'protobufjs';
+import type { Root, Type } from 'protobufjs';
+import { loadProtoRoot, protosDir } from '../../formats/proto/protos-dir';
 
 /**
  * The service files; their imports pull in every other message.
@@ -19,7 +17,6 @@ export const SERVING_PROTO_FILES = [
   'tensorflow_serving/servables/tensorflow/session_bundle_config.proto',
 ] as const;
 
-let dir: string | undefined;
 let root: Root | undefined;
 
 /**
@@ -28,14 +25,7 @@ let root: Root | undefined;
  *   protoLoader.loadSync(SERVING_PROTO_FILES[0], { includeDirs: [servingProtosDir()] });
  */
 export function servingProtosDir(): string {
-  if (dir) return dir;
-  // Same depth from src/serving/grpc and dist/serving/grpc: the package root is three up.
-  const candidate = path.resolve(__dirname, '..', '..', '..', 'protos');
-  if (!fs.existsSync(path.join(candidate, SERVING_PROTO_FILES[0]))) {
-    throw new Error(`TF Serving protos not found at ${candidate} (they ship in @tfscale/sdk/protos).`);
-  }
-  dir = candidate;
-  return dir;
+  return protosDir();
 }
 
 /**
@@ -44,14 +34,7 @@ export function servingProtosDir(): string {
  *   const PredictRequest = servingRoot().lookupType('tensorflow.serving.PredictRequest');
  */
 export function servingRoot(): Root {
-  if (root) return root;
-  const base = servingProtosDir();
-  const r = new Root();
-  // google/protobuf/* resolve to protobufjs' bundled copies; the rest to our folder.
-  r.resolvePath = (_origin, target) => (target.startsWith('google/protobuf/') ? target : path.join(base, target));
-  r.loadSync([...SERVING_PROTO_FILES], { keepCase: true });
-  r.resolveAll();
-  root = r;
+  root ??= loadProtoRoot(SERVING_PROTO_FILES, { keepCase: true });
   return root;
 }
 
