@@ -49,6 +49,8 @@ export {
   encodeTensorProto,
   type LongLike,
   type TensorProtoMessage,
+  type TensorProtoObject,
+  tensorFromProto,
   tfTypeName,
   toBigInt,
   toNumber,
@@ -94,7 +96,6 @@ export {
 } from './model-versions';
 export { syntheticInputs, WARMUP_FILE, type WarmupResult, warmUpServable } from './model-warmup';
 export { predictionLogType, readWarmupFile, type WarmupRequest } from './model-warmup-file';
-export { type TensorProtoObject, tensorFromProto } from './model-warmup-tensor';
 export {
   type PredictCall,
   type PredictHooks,

@@ -7,7 +7,7 @@
  */
 import { parse, Root, type Type } from 'protobufjs';
 import { readTfRecordFile } from '../formats/tfrecord';
-import { type TensorProtoObject, tensorFromProto } from './model-warmup-tensor';
+import { type TensorProtoObject, tensorFromProto } from './grpc/tensor-proto';
 import { ServingError, type ServingTensor } from './types';
 
 const WARMUP_PROTO = `

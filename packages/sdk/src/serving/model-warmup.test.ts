@@ -140,7 +140,10 @@ describe('serving/model-warmup', () => {
         [
           encode({
             predictLog: {
-              request: { inputs: { x: { dtype: 1, tensorShape: { dim: [{ size: 3 }] }, floatVal: [1, 2, 3, 4] } } },
+              // tensor_content not 3 floats long: Tensor::FromProto fails.
+              request: {
+                inputs: { x: { dtype: 1, tensorShape: { dim: [{ size: 3 }] }, tensorContent: Buffer.alloc(8) } },
+              },
             },
           }),
         ],

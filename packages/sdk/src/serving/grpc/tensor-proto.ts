@@ -18,7 +18,7 @@ import { decodeTensorContent, encodeTensorContent } from './tensor-content';
  */
 export interface TensorProtoMessage {
   dtype?: number;
-  tensor_shape?: { dim?: Array<{ size?: number | LongLike; name?: string }>; unknown_rank?: boolean } | null;
+  tensor_shape?: { dim?: Array<{ size?: number | LongLike | string; name?: string }>; unknown_rank?: boolean } | null;
   version_number?: number;
   tensor_content?: Uint8Array;
   half_val?: ArrayLike<number>;
@@ -249,4 +249,52 @@ function fill<T extends { length: number; [i: number]: V; fill(v: V, start?: num
   for (let i = 0; i < n; i++) out[i] = convert(src![i]!);
   if (n > 0 && n < out.length) out.fill(out[n - 1]!, n);
   return out;
+}
+
+/**
+ * A TensorProto object with camelCase field names, as a `keepCase: false` protobufjs root's
+ * `toObject({ longs: String, bytes: Buffer })` gives it (the warmup file's reader).
+ * @example
+ *   const p: TensorProtoObject = { dtype: 1, tensorShape: { dim: [{ size: '1' }] }, floatVal: [2] };
+ */
+export interface TensorProtoObject {
+  dtype?: number;
+  tensorShape?: { dim?: Array<{ size?: string | number }>; unknownRank?: boolean };
+  tensorContent?: Uint8Array;
+  floatVal?: number[];
+  doubleVal?: number[];
+  intVal?: number[];
+  stringVal?: Uint8Array[];
+  int64Val?: Array<string | number>;
+  boolVal?: boolean[];
+  halfVal?: number[];
+  uint32Val?: number[];
+  uint64Val?: Array<string | number>;
+}
+
+/**
+ * {@link decodeTensorProto} for a camelCase {@link TensorProtoObject}: the same rules and errors.
+ * @example
+ *   tensorFromProto({ dtype: 1, tensorShape: { dim: [{ size: '2' }] }, floatVal: [1, 2] }, 'x');
+ */
+export function tensorFromProto(p: TensorProtoObject, key: string): ServingTensor {
+  const shape = p.tensorShape;
+  return decodeTensorProto(
+    {
+      dtype: p.dtype,
+      tensor_shape: shape && { dim: shape.dim, unknown_rank: shape.unknownRank },
+      tensor_content: p.tensorContent,
+      half_val: p.halfVal,
+      float_val: p.floatVal,
+      double_val: p.doubleVal,
+      int_val: p.intVal,
+      // Owned copies: the warmup requests outlive the records they were read from.
+      string_val: p.stringVal?.map((v) => new Uint8Array(v)),
+      int64_val: p.int64Val,
+      bool_val: p.boolVal,
+      uint32_val: p.uint32Val,
+      uint64_val: p.uint64Val,
+    },
+    key,
+  );
 }
