@@ -24,11 +24,12 @@ describe('examples (one per chapter section)', function () {
 
   it('checkpoints: Ctrl-C keeps a backup, the rerun resumes at the next epoch, TensorBoard has the curves', async () => {
     const { main } = require(path.join(dist, 'checkpoints', 'run.js'));
-    const { resumedAt, best, scalars } = await main();
-    assert.equal(resumedAt, 4);
+    const { interruptedAfter, resumedAt, best, scalars } = await main();
+    assert.ok(interruptedAfter >= 3 && interruptedAfter < 20, `interrupted after epoch ${interruptedAfter}`);
+    assert.equal(resumedAt, interruptedAfter + 1);
     assert.ok(best.length >= 2 && best[0].startsWith('ckpt-01-'), best.join(','));
-    assert.ok(scalars.train.epoch_loss.length >= 8, JSON.stringify(Object.keys(scalars.train)));
-    assert.ok(scalars.validation.epoch_loss.length >= 8);
+    assert.ok(scalars.train.epoch_loss.length >= 20, JSON.stringify(Object.keys(scalars.train)));
+    assert.ok(scalars.validation.epoch_loss.length >= 20);
     const loss = scalars.train.epoch_loss;
     assert.ok(loss.at(-1) < loss[0], `loss did not fall: ${loss}`);
   });

@@ -50,6 +50,9 @@ export async function main() {
   fs.rmSync(OUT, { recursive: true, force: true });
   const first = await trainAndInterrupt(3);
   if (first.code !== 130) throw new Error(`expected exit 130 after Ctrl-C, got ${first.code}:\n${first.output}`);
+  // Ctrl-C lands during some later epoch; the last one finished is where the backup stands.
+  const finished = [...first.output.matchAll(/^Epoch (\d+)\//gm)].map((m) => Number(m[1]));
+  const interruptedAfter = Math.max(...finished);
   console.log(
     first.output
       .split('\n')
@@ -76,7 +79,8 @@ export async function main() {
         .join(', ')}`,
     );
   console.log(`view them: tensorboard --logdir ${path.join(OUT, 'logs')}`);
-  return { resumedAt, best, scalars };
+  console.log(`interrupted after epoch ${interruptedAfter}; the rerun resumed at epoch ${resumedAt}`);
+  return { interruptedAfter, resumedAt, best, scalars };
 }
 
 if (require.main === module)
