@@ -47,7 +47,10 @@ export const tfrecordSourceSchema = z
   .strictObject({
     tfrecord: z
       .union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: 'a file path or a list of them' })
-      .meta({ description: 'TFRecord file(s) of tf.Example records; a list for sharded data.' }),
+      .meta({
+        description:
+          'TFRecord file(s) of tf.Example records: a path, a pattern with wildcards in the file name (data/train-*.tfrecord), or a list, read in order.',
+      }),
     label,
     features,
     compressionType: z

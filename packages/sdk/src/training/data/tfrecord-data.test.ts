@@ -122,6 +122,14 @@ describe('training/data/tfrecord-data', () => {
       (err) =>
         isTfscaleError(err, 'TFSCALE_E_INVALID_VALUE') && /record #1, feature `pair`.*3 numbers/.test(String(err)),
     );
+    const retyped = range(0, 3);
+    retyped[2]!.id = { kind: 'float', values: [2] };
+    await assert.rejects(
+      fromTfrecord(write('retyped.tfrecord', retyped), { label: 'species' }).ready!(),
+      (err) =>
+        isTfscaleError(err, 'TFSCALE_E_INVALID_VALUE') &&
+        /record #2, feature `id`\. Received: a float_list\. Expected: an int64_list/.test(String(err)),
+    );
     await assert.rejects(
       fromTfrecord(path.join(dir, 'ok.tfrecord'), { label: 'specis' }).ready!(),
       (err) => isTfscaleError(err, 'TFSCALE_E_INVALID_VALUE') && /Did you mean "species"/.test(String(err)),

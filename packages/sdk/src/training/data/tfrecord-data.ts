@@ -1,6 +1,6 @@
 import { invalidValue, TfscaleError } from '../../core/errors';
 import { decodeTfExample, type ExampleRecord, type FeatureValue } from '../../formats/tf-example';
-import { fileError } from './data-errors';
+import { dataError, fileError, plain } from './data-errors';
 import { type TabularOptions, type TabularReader, type TabularRow, tabularData } from './tabular-data';
 import { expandTfRecordFiles, type TfRecordCompression, tfRecordBytes, tfRecordsOf } from './tfrecord-files';
 import type { TrainingData } from './training-data';
@@ -25,6 +25,22 @@ function cellOf(feature: FeatureValue | undefined): unknown {
   return values.length === 1 ? values[0] : values;
 }
 
+const KIND_NAMES = { float: 'a float_list', int64: 'an int64_list', bytes: 'a bytes_list' } as const;
+
+function checkKind(
+  kinds: Map<string, FeatureValue['kind']>,
+  f: FeatureValue | undefined,
+  name: string,
+  at: () => string,
+) {
+  if (f === undefined) return;
+  const first = kinds.get(name);
+  if (first === undefined) kinds.set(name, f.kind);
+  else if (first !== f.kind) {
+    throw dataError(at(), plain(KIND_NAMES[f.kind]), `${KIND_NAMES[first]}, as in the records before`);
+  }
+}
+
 function decode(record: Buffer, file: string, index: number): ExampleRecord {
   try {
     return decodeTfExample(record);
@@ -40,8 +56,8 @@ function decode(record: Buffer, file: string, index: number): ExampleRecord {
 /**
  * Reads tf.Example records from TFRecord files for {@link tabularData}: features are the columns
  * (the first record's names), read like `tf.io.parse_example` with a `FixedLenFeature` each —
- * every record needs every selected feature with as many values as in the first record; float and
- * int64 lists become numbers (flattened into the feature row), bytes UTF-8 strings (class names
+ * every record needs every selected feature, of the same list type and with as many values as in
+ * the first record; float and int64 lists become numbers (flattened into the feature row), bytes UTF-8 strings (class names
  * in a label). Rows are numbered by record across all files; messages say file and record index.
  *
  * @example
@@ -79,12 +95,15 @@ export function tfrecordReader(entries: string[], compression: TfRecordCompressi
     while (f + 1 < starts.length && starts[f + 1]! <= index) f++;
     return `${list()[f]}, record #${index - (starts[f] ?? 0)}`;
   };
+  const locate = (index: number, feature: string): string => `${where(index)}, feature \`${feature}\``;
+  /** Each feature's list type, fixed by the first record that has it (FixedLenFeature's dtype). */
+  const kinds = new Map<string, FeatureValue['kind']>();
   return {
     file: label,
     noun: 'feature',
     columns,
     bytes: () => tfRecordBytes(list(), compression),
-    locate: (index, feature) => `${where(index)}, feature \`${feature}\``,
+    locate,
     async *rows(selected: string[]): AsyncGenerator<TabularRow> {
       await columns();
       const files = list();
@@ -95,6 +114,7 @@ export function tfrecordReader(entries: string[], compression: TfRecordCompressi
         let local = 0;
         for await (const record of tfRecordsOf(file, compression)) {
           const example = decode(record, file, local++);
+          for (const name of selected) checkKind(kinds, example[name], name, () => locate(index, name));
           yield { line: index++, cells: selected.map((name) => cellOf(example[name])) };
         }
       }
