@@ -1,21 +1,7 @@
 import assert from 'node:assert/strict';
-import type { ModelConfig, ModelServerConfig } from './model-config';
+import type { ModelConfig } from './model-config';
 import { FileSystemModelManager, type ModelManagerOptions } from './model-manager';
-import { column, FakeRuntime, tempDir, writeFakeVersion } from './model-testing.test';
-import { ServingError } from './types';
-
-const config = (...models: ModelConfig[]): ModelServerConfig => ({ modelConfigList: { config: models } });
-
-async function rejectsWith(p: Promise<unknown> | (() => unknown), code: string, message: string): Promise<void> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (err) {
-    assert.ok(err instanceof ServingError, String(err));
-    assert.deepEqual([err.code, err.message], [code, message]);
-    return;
-  }
-  assert.fail(`expected ${code}: ${message}`);
-}
+import { column, config, FakeRuntime, rejectsWith, tempDir, writeFakeVersion } from './model-testing.test';
 
 describe('serving/model-manager version labels (TF Serving rules)', () => {
   let base: string;

@@ -2,23 +2,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ModelConfig, ModelServerConfig } from './model-config';
+import type { ModelConfig } from './model-config';
 import { FileSystemModelManager, type ModelManagerOptions } from './model-manager';
-import { column, FakeRuntime, tempDir, waitFor, writeFakeVersion } from './model-testing.test';
-import { type ModelVersionEvent, ServingError, type WarmupEvent } from './types';
-
-const config = (...models: ModelConfig[]): ModelServerConfig => ({ modelConfigList: { config: models } });
-
-async function rejectsWith(p: Promise<unknown> | (() => unknown), code: string, message: string): Promise<void> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (err) {
-    assert.ok(err instanceof ServingError, String(err));
-    assert.deepEqual([err.code, err.message], [code, message]);
-    return;
-  }
-  assert.fail(`expected ${code}: ${message}`);
-}
+import { column, config, FakeRuntime, rejectsWith, tempDir, waitFor, writeFakeVersion } from './model-testing.test';
+import type { ModelVersionEvent, WarmupEvent } from './types';
 
 describe('serving/model-manager (FileSystemModelManager, scripted runtime)', () => {
   let base: string;

@@ -3,12 +3,14 @@
  * of the package): awaitable conditions, temp base paths, a scriptable fake runtime, and the
  * real half_plus_two model written by the SDK.
  */
+import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadTf } from '../backend/tf';
 import { writeSavedModel } from '../export/savedmodel/write-saved-model';
-import type { Servable, ServingRuntime, ServingTensor } from './types';
+import type { ModelConfig, ModelServerConfig } from './model-config';
+import { type Servable, ServingError, type ServingRuntime, type ServingTensor } from './types';
 
 /**
  * Resolves once `predicate()` is true, checking on every macrotask turn; rejects after
@@ -147,4 +149,28 @@ export async function writeHalfPlusTwo(dir: string, bias = 2): Promise<void> {
  */
 export function column(...values: number[]): ServingTensor {
   return { dtype: 'float32', shape: [values.length, 1], data: Float32Array.from(values) };
+}
+
+/**
+ * A model server config listing `models`.
+ * @example
+ *   manager.reloadConfig(config({ name: 'half', basePath: base }));
+ */
+export const config = (...models: ModelConfig[]): ModelServerConfig => ({ modelConfigList: { config: models } });
+
+/**
+ * Asserts that `p` (a promise, or a function that throws or rejects) fails with a ServingError of
+ * exactly `code` and `message`.
+ * @example
+ *   await rejectsWith(() => manager.acquire('nope', {}), 'NOT_FOUND', 'Servable not found for request: Latest(nope)');
+ */
+export async function rejectsWith(p: Promise<unknown> | (() => unknown), code: string, message: string): Promise<void> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (err) {
+    assert.ok(err instanceof ServingError, String(err));
+    assert.deepEqual([err.code, err.message], [code, message]);
+    return;
+  }
+  assert.fail(`expected ${code}: ${message}`);
 }
