@@ -1,6 +1,6 @@
 /**
  * Wire formats we write and read: CRC-32C, TFRecord framing, TensorFlow's Event/Summary protos,
- * histograms, TensorBoard event files and TensorBundle checkpoints.
+ * tf.Example records, histograms, TensorBoard event files and TensorBundle checkpoints.
  * @packageDocumentation
  */
 export { crc32c, maskCrc32c, maskedCrc32c, unmaskCrc32c } from './crc32c';
@@ -36,10 +36,12 @@ export {
   type WrittenTensorBundle,
   writeTensorBundle,
 } from './tensor-bundle';
+export { decodeTfExample, type ExampleRecord, encodeTfExample, type FeatureValue, featureValues } from './tf-example';
 export {
   encodeTfRecord,
   readTfRecordFile,
   readTfRecordFileSync,
+  readTfRecordStream,
   readTfRecords,
   type TfRecordReadOptions,
   TfRecordWriter,
