@@ -153,6 +153,18 @@ describe('training/data/tfrecord-data', () => {
       ['nothing-*.tfrecord', {}, 'TFSCALE_E_INVALID_VALUE', /no file matches/],
       ['absent.tfrecord', {}, 'TFSCALE_E_INVALID_VALUE', /does not exist/],
     ];
+    // Past the first 64 KiB read: indices and offsets still count from the file's start.
+    const wide = (i: number): ExampleRecord => ({ ...example(i), pad: { kind: 'float', values: Array(250).fill(i) } });
+    const wideRecords = Array.from({ length: 200 }, (_, i) => wide(i));
+    const big = fs.readFileSync(write('big.tfrecord', wideRecords));
+    const start150 = wideRecords.slice(0, 150).reduce((sum, r) => sum + encodeTfRecord(encodeTfExample(r)).length, 0);
+    big[start150 + 20]! ^= 0x01;
+    fs.writeFileSync(path.join(dir, 'big.tfrecord'), big);
+    const gzBig = zlib.gzipSync(big);
+    fs.writeFileSync(path.join(dir, 'big.tfrecord.gz'), gzBig);
+    const at150 = new RegExp(`record #150 at byte ${start150} fails its data CRC`);
+    cases.push(['big.tfrecord', {}, 'TFSCALE_E_TFRECORD_CORRUPT', at150]);
+    cases.push(['big.tfrecord.gz', { compressionType: 'GZIP' }, 'TFSCALE_E_TFRECORD_CORRUPT', at150]);
     for (const [name, options, code, pattern] of cases) {
       await assert.rejects(
         fromTfrecord(path.join(dir, name), { label: 'species', ...options }).ready!(),
