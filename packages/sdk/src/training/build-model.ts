@@ -122,10 +122,51 @@ export function compileModel(tf: Tf, model: LayersModel, compile: RunDefinition[
     optimizer: buildOptimizer(tf, compile.optimizer as OptimizerSpec),
     loss:
       typeof loss === 'string'
-        ? camel(loss)
+        ? lossName(loss)
         : Array.isArray(loss)
-          ? loss.map(camel)
-          : Object.fromEntries(Object.entries(loss).map(([k, v]) => [k, camel(v)])),
+          ? loss.map(lossName)
+          : Object.fromEntries(Object.entries(loss).map(([k, v]) => [k, lossName(v)])),
     metrics: compile.metrics?.map(camel),
   });
+}
+
+/** Keras's short loss names, which tfjs does not know. */
+const LOSS_ALIASES: Readonly<Record<string, string>> = {
+  mse: 'meanSquaredError',
+  mae: 'meanAbsoluteError',
+  mape: 'meanAbsolutePercentageError',
+  msle: 'meanSquaredLogarithmicError',
+  kld: 'kullbackLeiblerDivergence',
+  kl_divergence: 'kullbackLeiblerDivergence',
+  log_cosh: 'logcosh',
+};
+
+/** The losses tfjs layers models compile with. */
+const LOSSES = [
+  'meanSquaredError',
+  'meanAbsoluteError',
+  'meanAbsolutePercentageError',
+  'meanSquaredLogarithmicError',
+  'squaredHinge',
+  'hinge',
+  'categoricalHinge',
+  'logcosh',
+  'categoricalCrossentropy',
+  'sparseCategoricalCrossentropy',
+  'binaryCrossentropy',
+  'kullbackLeiblerDivergence',
+  'poisson',
+  'cosineProximity',
+];
+
+function lossName(name: string): string {
+  const resolved = LOSS_ALIASES[name.toLowerCase()] ?? camel(name);
+  if (LOSSES.includes(resolved)) return resolved;
+  const guess = closestMatch(resolved, LOSSES);
+  throw invalidValue(
+    'compile.loss',
+    name,
+    'a Keras or tfjs loss name such as sparse_categorical_crossentropy, mse, binary_crossentropy',
+    guess ? `did you mean '${guess}'?` : undefined,
+  );
 }
