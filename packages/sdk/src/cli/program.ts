@@ -6,7 +6,6 @@ import { registerDoctorCommand } from './commands/doctor';
 import { registerExportCommand } from './commands/export';
 import { registerLaunchCommand } from './commands/launch';
 import { registerPipelineCommand } from './commands/pipeline';
-import { registerPlannedCommands } from './commands/planned';
 import { registerPluginsCommand } from './commands/plugins';
 import { registerServeCommand } from './commands/serve';
 import { registerSetupNativeCommand } from './commands/setup-native';
@@ -35,6 +34,5 @@ export function createProgram(): Command {
   registerPluginsCommand(program);
   registerSetupNativeCommand(program);
   registerPipelineCommand(program);
-  registerPlannedCommands(program);
   return program;
 }

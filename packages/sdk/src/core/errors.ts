@@ -193,7 +193,7 @@ export function invalidValue(name: string, received: unknown, expected: string, 
  *
  * @example
  * ```ts
- * throw notImplemented('`tfscale deploy`', 'Use `tfscale serve` locally meanwhile.');
+ * throw notImplemented('`pad_variable_length_inputs`', 'Send equally shaped inputs.');
  * ```
  */
 export function notImplemented(feature: string, hint?: string): TfscaleError {
