@@ -49,8 +49,6 @@ export {
   encodeTensorProto,
   type LongLike,
   type TensorProtoMessage,
-  type TensorProtoObject,
-  tensorFromProto,
   tfTypeName,
   toBigInt,
   toNumber,

@@ -1,38 +1,16 @@
 /**
  * TF Serving's warmup file, `assets.extra/tf_serving_warmup_requests`: a TFRecord of
- * `tensorflow.serving.PredictionLog` (TFS `apis/prediction_log.proto`; read as in
- * `servables/tensorflow/saved_model_warmup_util.cc`). Decoded with a private protobufjs root
- * holding only the fields warmup needs (tf.Examples stay serialized bytes), so it shares no
- * message names with the gRPC front end's.
+ * `tensorflow.serving.PredictionLog` (the shipped `tensorflow_serving/apis/prediction_log.proto`;
+ * read as in `servables/tensorflow/saved_model_warmup_util.cc`). Tensors and tf.Examples go
+ * through the gRPC front end's readers, so a warmup request reads as the same gRPC call would.
  */
-import { parse, Root, type Type } from 'protobufjs';
+import type { Type } from 'protobufjs';
+import { loadProtoRoot } from '../formats/proto/protos-dir';
 import { readTfRecordFile } from '../formats/tfrecord';
-import { type TensorProtoObject, tensorFromProto } from './grpc/tensor-proto';
+import { type InferenceRequestMessage, serializeExamples } from './grpc/classify-regress';
+import type { ModelSpecMessage } from './grpc/model-spec';
+import { decodeTensorProto, type TensorProtoMessage } from './grpc/tensor-proto';
 import { ServingError, type ServingTensor } from './types';
-
-const WARMUP_PROTO = `
-syntax = "proto3";
-package tfscale.warmup;
-message TensorShapeProto { message Dim { int64 size = 1; string name = 2; } repeated Dim dim = 2; bool unknown_rank = 3; }
-message TensorProto {
-  int32 dtype = 1; TensorShapeProto tensor_shape = 2; int32 version_number = 3; bytes tensor_content = 4;
-  repeated float float_val = 5; repeated double double_val = 6; repeated int32 int_val = 7; repeated bytes string_val = 8;
-  repeated int64 int64_val = 10; repeated bool bool_val = 11; repeated int32 half_val = 13;
-  repeated uint32 uint32_val = 16; repeated uint64 uint64_val = 17;
-}
-message ModelSpec { string name = 1; string signature_name = 3; }
-message PredictRequest { ModelSpec model_spec = 1; map<string, TensorProto> inputs = 2; repeated string output_filter = 3; }
-message PredictLog { PredictRequest request = 1; }
-message ExampleList { repeated bytes examples = 1; }
-message ExampleListWithContext { repeated bytes examples = 1; bytes context = 2; }
-message Input { ExampleList example_list = 1; ExampleListWithContext example_list_with_context = 2; }
-message InferenceRequest { ModelSpec model_spec = 1; Input input = 2; }
-message InferenceLog { InferenceRequest request = 1; }
-message PredictionLog {
-  bytes log_metadata = 1; InferenceLog classify_log = 2; InferenceLog regress_log = 3; bytes multi_inference_log = 4;
-  bytes session_run_log = 5; PredictLog predict_log = 6; bytes predict_streamed_log = 7;
-}
-`;
 
 /** TF Serving's `WarmupConsts::kMaxNumRecords`. */
 const MAX_RECORDS = 1000;
@@ -50,16 +28,16 @@ export type WarmupRequest =
 let logType: Type | undefined;
 
 /**
- * The `PredictionLog` message type of the private root (tests use it to write warmup files).
+ * The `tensorflow.serving.PredictionLog` message type, field names as in the .proto (tests use it
+ * to write warmup files).
  * @example
- *   const bytes = predictionLogType().encode({ predictLog: { request: { inputs } } }).finish();
+ *   const bytes = predictionLogType().encode({ predict_log: { request: { inputs } } }).finish();
  */
 export function predictionLogType(): Type {
-  if (!logType) {
-    const root = new Root();
-    parse(WARMUP_PROTO, root, { keepCase: false });
-    logType = root.lookupType('tfscale.warmup.PredictionLog');
-  }
+  // Its own root, parsed only for models that ship a warmup file.
+  logType ??= loadProtoRoot(['tensorflow_serving/apis/prediction_log.proto'], { keepCase: true }).lookupType(
+    'tensorflow.serving.PredictionLog',
+  );
   return logType;
 }
 
@@ -102,65 +80,55 @@ export async function readWarmupFile(file: string): Promise<WarmupRequest[]> {
   return requests;
 }
 
-const LOG_FIELDS = [
-  'logMetadata',
-  'classifyLog',
-  'regressLog',
-  'multiInferenceLog',
-  'sessionRunLog',
-  'predictLog',
-  'predictStreamedLog',
-];
-
-interface DecodedInference {
-  request?: {
-    modelSpec?: { signatureName?: string };
-    input?: {
-      exampleList?: { examples?: Uint8Array[] };
-      exampleListWithContext?: { examples?: Uint8Array[]; context?: Uint8Array };
-    };
-  };
-}
+// PredictionLog.log_type field numbers (TF Serving prints them), highest first: encoders write
+// fields in number order, so the highest present is the one a oneof keeps.
+const LOG_CASES: Record<string, number> = {
+  predict_streamed_log: 7,
+  predict_log: 6,
+  session_run_log: 5,
+  multi_inference_log: 4,
+  regress_log: 3,
+  classify_log: 2,
+};
 
 interface DecodedLog {
   [field: string]: unknown;
-  classifyLog?: DecodedInference;
-  regressLog?: DecodedInference;
-  predictLog?: {
+  classify_log?: { request?: InferenceRequestMessage };
+  regress_log?: { request?: InferenceRequestMessage };
+  predict_log?: {
     request?: {
-      modelSpec?: { signatureName?: string };
-      inputs?: Record<string, TensorProtoObject>;
-      outputFilter?: string[];
+      model_spec?: ModelSpecMessage;
+      inputs?: Record<string, TensorProtoMessage>;
+      output_filter?: string[];
     };
   };
 }
 
 function toRequest(log: DecodedLog): WarmupRequest {
-  const present = LOG_FIELDS.map((f, i) => (f !== 'logMetadata' && log[f] !== undefined ? i + 1 : 0)).filter(Boolean);
-  const kindCase = present.at(-1) ?? 0;
-  if (kindCase === 6) {
-    const request = log.predictLog?.request ?? {};
+  const kindCase = Object.keys(LOG_CASES).find((f) => log[f] !== undefined);
+  if (kindCase === 'predict_log') {
+    const request = log.predict_log?.request ?? {};
     const inputs: Record<string, ServingTensor> = {};
-    for (const [key, proto] of Object.entries(request.inputs ?? {})) inputs[key] = tensorFromProto(proto, key);
+    for (const [key, proto] of Object.entries(request.inputs ?? {})) inputs[key] = owned(decodeTensorProto(proto, key));
     return {
       kind: 'predict',
-      signature: request.modelSpec?.signatureName || 'serving_default',
+      signature: request.model_spec?.signature_name || 'serving_default',
       inputs,
-      outputFilter: request.outputFilter ?? [],
+      outputFilter: request.output_filter ?? [],
     };
   }
-  if (kindCase === 2 || kindCase === 3) {
-    const request = (kindCase === 2 ? log.classifyLog : log.regressLog)?.request ?? {};
-    const input = request.input ?? {};
-    const withContext = input.exampleListWithContext;
-    const context: Uint8Array = withContext?.context ?? new Uint8Array(0);
-    // TF Serving concatenates the serialized context and example: parsing merges them, example fields winning.
-    const examples = ((withContext ?? input.exampleList)?.examples ?? []).map((e) => Buffer.concat([context, e]));
+  if (kindCase === 'classify_log' || kindCase === 'regress_log') {
+    const request = log[kindCase]?.request ?? {};
     return {
-      kind: kindCase === 2 ? 'classify' : 'regress',
-      signature: request.modelSpec?.signatureName || 'serving_default',
-      examples,
+      kind: kindCase === 'classify_log' ? 'classify' : 'regress',
+      signature: request.model_spec?.signature_name || 'serving_default',
+      examples: serializeExamples(request.input),
     };
   }
-  throw new ServingError('UNIMPLEMENTED', `Unsupported log_type for warmup: ${kindCase}`);
+  throw new ServingError('UNIMPLEMENTED', `Unsupported log_type for warmup: ${kindCase ? LOG_CASES[kindCase] : 0}`);
+}
+
+/** String tensors as owned copies, not views into the record they were read from. */
+function owned(t: ServingTensor): ServingTensor {
+  return t.dtype === 'string' ? { ...t, data: (t.data as Uint8Array[]).map((b) => new Uint8Array(b)) } : t;
 }

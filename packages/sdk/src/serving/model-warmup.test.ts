@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { encodeTfRecord } from '../formats/tfrecord';
+import { servingType } from './grpc/proto-root';
 import { tempDir } from './model-testing.test';
 import { syntheticInputs, WARMUP_FILE, warmUpServable } from './model-warmup';
 import { predictionLogType, readWarmupFile } from './model-warmup-file';
@@ -11,6 +12,13 @@ import { type Servable, ServingError, type ServingTensor } from './types';
 const encode = (log: object) => {
   const type = predictionLogType();
   return encodeTfRecord(type.encode(type.fromObject(log)).finish());
+};
+
+/** A tf.Example with one float feature, and its wire bytes (written by protobufjs, not our reader). */
+const example = (v: number) => ({ features: { feature: { x: { float_list: { value: [v] } } } } });
+const exampleBytes = (v: number) => {
+  const type = servingType('tensorflow.Example');
+  return Buffer.from(type.encode(type.fromObject(example(v))).finish());
 };
 
 function writeWarmup(dir: string, records: Buffer[]): string {
@@ -68,34 +76,32 @@ describe('serving/model-warmup', () => {
   it('reads predict, classify and regress logs (typed values, tensor_content, context merged)', async () => {
     const file = writeWarmup(dir, [
       encode({
-        predictLog: {
+        predict_log: {
           request: {
-            modelSpec: { name: 'm', signatureName: '' },
+            model_spec: { name: 'm', signature_name: '' },
             inputs: {
-              x: { dtype: 1, tensorShape: { dim: [{ size: 2 }, { size: 2 }] }, floatVal: [1, 2, 3] },
-              k: { dtype: 9, tensorShape: {}, int64Val: ['9007199254740993'] },
+              x: { dtype: 1, tensor_shape: { dim: [{ size: 2 }, { size: 2 }] }, float_val: [1, 2, 3] },
+              k: { dtype: 9, tensor_shape: {}, int64_val: ['9007199254740993'] },
               c: {
                 dtype: 2,
-                tensorShape: { dim: [{ size: 1 }] },
-                tensorContent: Buffer.from(Float64Array.of(0.1).buffer),
+                tensor_shape: { dim: [{ size: 1 }] },
+                tensor_content: Buffer.from(Float64Array.of(0.1).buffer),
               },
-              s: { dtype: 7, tensorShape: { dim: [{ size: 2 }] }, stringVal: [Buffer.from('a'), Buffer.from('b')] },
+              s: { dtype: 7, tensor_shape: { dim: [{ size: 2 }] }, string_val: [Buffer.from('a'), Buffer.from('b')] },
             },
-            outputFilter: ['y'],
+            output_filter: ['y'],
           },
         },
       }),
       encode({
-        classifyLog: {
+        classify_log: {
           request: {
-            modelSpec: { signatureName: 'classify' },
-            input: {
-              exampleListWithContext: { examples: [Buffer.from([1]), Buffer.from([2])], context: Buffer.from([9]) },
-            },
+            model_spec: { signature_name: 'classify' },
+            input: { example_list_with_context: { examples: [example(1), example(2)], context: example(9) } },
           },
         },
       }),
-      encode({ regressLog: { request: { input: { exampleList: { examples: [Buffer.from([3])] } } } } }),
+      encode({ regress_log: { request: { input: { example_list: { examples: [example(3)] } } } } }),
     ]);
     const [predict, classify, regress] = await readWarmupFile(file);
     assert.deepEqual(predict, {
@@ -112,22 +118,23 @@ describe('serving/model-warmup', () => {
     assert.deepEqual(classify, {
       kind: 'classify',
       signature: 'classify',
-      examples: [Buffer.from([9, 1]), Buffer.from([9, 2])],
+      examples: [1, 2].map((v) => Buffer.concat([exampleBytes(9), exampleBytes(v)])),
     });
-    assert.deepEqual(regress, { kind: 'regress', signature: 'serving_default', examples: [Buffer.from([3])] });
+    assert.deepEqual(regress, { kind: 'regress', signature: 'serving_default', examples: [exampleBytes(3)] });
   });
 
   it("refuses what TF Serving refuses, in TF Serving's words", async () => {
     const cases: Array<[Buffer[], string, string | RegExp]> = [
-      [[encode({ sessionRunLog: Buffer.from([1]) })], 'UNIMPLEMENTED', 'Unsupported log_type for warmup: 5'],
-      [[encode({ logMetadata: Buffer.from([1]) })], 'UNIMPLEMENTED', 'Unsupported log_type for warmup: 0'],
+      [[encode({ session_run_log: {} })], 'UNIMPLEMENTED', 'Unsupported log_type for warmup: 5'],
+      // log_metadata (field 1) only.
+      [[encodeTfRecord(Buffer.from([0x0a, 1, 1]))], 'UNIMPLEMENTED', 'Unsupported log_type for warmup: 0'],
       [
         [encodeTfRecord(Buffer.from('malformed_record'))],
         'INVALID_ARGUMENT',
         /^Failed to parse warmup record: malformed_record from /,
       ],
       [
-        Array.from({ length: 1001 }, () => encode({ predictLog: {} })),
+        Array.from({ length: 1001 }, () => encode({ predict_log: {} })),
         'INVALID_ARGUMENT',
         `Number of warmup records exceeds the maximum (1000) at ${path.join(dir, WARMUP_FILE)}`,
       ],
@@ -139,10 +146,10 @@ describe('serving/model-warmup', () => {
       [
         [
           encode({
-            predictLog: {
+            predict_log: {
               // tensor_content not 3 floats long: Tensor::FromProto fails.
               request: {
-                inputs: { x: { dtype: 1, tensorShape: { dim: [{ size: 3 }] }, tensorContent: Buffer.alloc(8) } },
+                inputs: { x: { dtype: 1, tensor_shape: { dim: [{ size: 3 }] }, tensor_content: Buffer.alloc(8) } },
               },
             },
           }),
@@ -166,16 +173,13 @@ describe('serving/model-warmup', () => {
   it('runs the warmup file when there is one; a failing request fails the warmup', async () => {
     writeWarmup(dir, [
       encode({
-        predictLog: {
-          request: { inputs: { x: { dtype: 1, tensorShape: { dim: [{ size: 1 }, { size: 2 }] }, floatVal: [0] } } },
+        predict_log: {
+          request: { inputs: { x: { dtype: 1, tensor_shape: { dim: [{ size: 1 }, { size: 2 }] }, float_val: [0] } } },
         },
       }),
       encode({
-        classifyLog: {
-          request: {
-            modelSpec: { signatureName: 'classify' },
-            input: { exampleList: { examples: [Buffer.from([1])] } },
-          },
+        classify_log: {
+          request: { model_spec: { signature_name: 'classify' }, input: { example_list: { examples: [example(1)] } } },
         },
       }),
     ]);
@@ -183,7 +187,7 @@ describe('serving/model-warmup', () => {
     assert.deepEqual(await warmUpServable(servable, dir), { source: 'file', requests: 2, warnings: [] });
     assert.deepEqual(servable.calls[1], [
       'classify',
-      { inputs: { dtype: 'string', shape: [1], data: [Buffer.from([1])] } },
+      { inputs: { dtype: 'string', shape: [1], data: [exampleBytes(1)] } },
       undefined,
     ]);
     await assert.rejects(warmUpServable(recorder('classify'), dir), {

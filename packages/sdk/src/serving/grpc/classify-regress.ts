@@ -44,14 +44,7 @@ export function serializeExamples(input: InferenceRequestMessage['input']): Uint
   if (list.length === 0) throw new ServingError('INVALID_ARGUMENT', 'Input is empty.');
   const context = input?.example_list_with_context?.context;
   const prefix = context ? encode(context) : undefined;
-  return list.map((e) => {
-    const bytes = encode(e);
-    if (!prefix) return bytes;
-    const out = new Uint8Array(prefix.length + bytes.length);
-    out.set(prefix);
-    out.set(bytes, prefix.length);
-    return out;
-  });
+  return list.map((e) => (prefix ? Buffer.concat([prefix, encode(e)]) : encode(e)));
 }
 
 async function run(ctx: HandlerContext, request: InferenceRequestMessage, method: string, timing: PredictTiming) {
