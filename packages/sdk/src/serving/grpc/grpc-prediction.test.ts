@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
-import { Root } from 'protobufjs';
+import { loadProtoRoot } from '../../formats/proto/protos-dir';
 import { ServingMetrics } from '../metrics';
 import { clients, FakeManager, floats, grpcError } from './grpc-fixtures.test';
 import { type GrpcServing, startGrpcServer } from './grpc-server';
-import { servingProtosDir, servingType } from './proto-root';
+import { servingType } from './proto-root';
 
 describe('grpc server: TF Serving PredictionService (Predict, Classify, Regress, GetModelMetadata)', () => {
   const manager = new FakeManager();
@@ -121,9 +121,7 @@ describe('grpc server: TF Serving PredictionService (Predict, Classify, Regress,
     assert.deepEqual(r.model_spec.version, { value: '3' });
     const any = r.metadata.signature_def;
     assert.equal(any.type_url, 'type.googleapis.com/tensorflow.serving.SignatureDefMap');
-    const root = new Root();
-    root.resolvePath = (_o, t) => (t.startsWith('google/') ? t : `${servingProtosDir()}/${t}`);
-    root.loadSync('tensorflow_serving/apis/get_model_metadata.proto', { keepCase: true });
+    const root = loadProtoRoot(['tensorflow_serving/apis/get_model_metadata.proto'], { keepCase: true });
     const map = root
       .lookupType('tensorflow.serving.SignatureDefMap')
       .toObject(root.lookupType('tensorflow.serving.SignatureDefMap').decode(any.value), {
