@@ -91,4 +91,24 @@ describe('tfscale train', function () {
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /^TFSCALE_E_CONFIG_NOT_FOUND/m);
   });
+
+  it("exports what the run file's exporters name after training, replacing them on a rerun", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfscale-train-'));
+    const file = runFile(dir, 1);
+    const run = JSON.parse(fs.readFileSync(file, 'utf8'));
+    run.exporters = [
+      { format: 'tfjs', path: 'models/digits/tfjs/1' },
+      { format: 'saved-model', path: 'models/digits/1' },
+    ];
+    fs.writeFileSync(file, JSON.stringify(run));
+    for (let i = 0; i < 2; i++) {
+      const r = tfscale(['train', file]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^exported tfjs: ${path.join(dir, 'out/models/digits/tfjs/1')}$`, 'm'));
+      assert.doesNotMatch(r.stdout, /^model not saved/m);
+    }
+    assert.ok(fs.existsSync(path.join(dir, 'out/models/digits/tfjs/1/model.json')));
+    if (process.env.TFSCALE_SKIP_NATIVE !== '1')
+      assert.ok(fs.existsSync(path.join(dir, 'out/models/digits/1/saved_model.pb')));
+  });
 });

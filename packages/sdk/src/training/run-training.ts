@@ -15,9 +15,16 @@ import { type TrainingControl, TrainingControlToken } from '../callbacks/trainin
 import type { RunDefinition } from '../config';
 import { addDisposable, createRunContainer, disposeContainer } from '../core/container';
 import { TfscaleError } from '../core/errors';
-import { BackendRegistryToken, CallbackRegistryToken, LoggerToken, StrategyRegistryToken } from '../core/tokens';
+import {
+  BackendRegistryToken,
+  CallbackRegistryToken,
+  ExporterRegistryToken,
+  LoggerToken,
+  StrategyRegistryToken,
+} from '../core/tokens';
 import { prepareDistributedFit } from '../distribute/distributed-fit';
 import type { Strategy } from '../distribute/strategy';
+import type { ExportResult } from '../export/exporter';
 import { buildModel, compileModel } from './build-model';
 import { toTrainingData } from './data';
 import type { FitOptions } from './fit-options';
@@ -58,6 +65,8 @@ export interface TrainResult {
   /** Why training stopped early, if it did. */
   stopReason?: string;
   interrupted: boolean;
+  /** What the run's `exporters` wrote after training (primary replica, finished runs only). */
+  exported: ExportResult[];
 }
 
 /** Options of {@link runTraining}. */
@@ -141,7 +150,13 @@ export async function runTraining(
         : await container.resolve(Trainer).fit(model, distributed.data, distributed.options);
     data.dispose?.();
     validationData?.dispose?.();
+    // An interrupted run exports nothing: its model is half-trained; the rerun exports.
+    const exported =
+      strategy.isPrimary && !control.interrupted && distributed !== 'served'
+        ? await runExporters(container, model, run.exporters, outputDir)
+        : [];
     return {
+      exported,
       history,
       model,
       backend: backend.name,
@@ -156,6 +171,25 @@ export async function runTraining(
   } finally {
     await disposeContainer(container);
   }
+}
+
+/** The run file's `exporters`: each format to its `path` (relative to outputDir), replaced each run. */
+async function runExporters(
+  container: DependencyContainer,
+  model: LayersModel,
+  exporters: RunDefinition['exporters'],
+  outputDir: string,
+): Promise<ExportResult[]> {
+  const registry = container.resolve(ExporterRegistryToken);
+  const logger = container.resolve(LoggerToken);
+  const results: ExportResult[] = [];
+  for (const e of exporters ?? []) {
+    const format = e.format === 'saved-model' || e.format === 'saved_model' ? 'savedmodel' : e.format;
+    const exporter = await registry.get(format)(e.options ?? {}, { container, logger });
+    const destination = /^[a-z][a-z0-9+.-]*:\/\//i.test(e.path) ? e.path : path.resolve(outputDir, e.path);
+    results.push(await exporter.export(model, destination, { overwrite: true, ...e.options }));
+  }
+  return results;
 }
 
 async function prepareBackup(dir: string, mode: 'auto' | 'require' | 'fresh'): Promise<void> {

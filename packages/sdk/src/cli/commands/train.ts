@@ -106,10 +106,16 @@ export function registerTrainCommand(program: Command): void {
         if (result.stopReason) console.log(`stopped early: ${result.stopReason}`);
         if (result.logDir) console.log(`TensorBoard logs: ${result.logDir}  (tensorboard --logdir ${result.logDir})`);
         if (result.checkpointDir) console.log(`checkpoints: ${result.checkpointDir}`);
-        else if (!result.interrupted && !savesCheckpoints(run.callbacks)) {
+        for (const e of result.exported) console.log(`exported ${e.format}: ${e.path}`);
+        if (
+          !result.checkpointDir &&
+          result.exported.length === 0 &&
+          !result.interrupted &&
+          !savesCheckpoints(run.callbacks)
+        ) {
           // Without this a first-time user trains, then finds nothing to export or serve.
           console.log(
-            'model not saved: add --checkpoint-dir <dir> or a model_checkpoint callback, then `tfscale export <dir>/ckpt-NN`',
+            'model not saved: add --checkpoint-dir <dir> or a model_checkpoint callback (then `tfscale export <dir>/ckpt-NN`), or "exporters" to the run file',
           );
         }
         if (result.interrupted && result.backupDir) {
