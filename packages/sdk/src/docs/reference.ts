@@ -30,32 +30,36 @@ export function renderCliReference(program: Command): string {
   ];
   out.push('| Command | What it does |', '| --- | --- |');
   for (const c of program.commands) out.push(`| [\`${c.name()}\`](#${c.name()}) | ${cell(c.description())} |`);
-  for (const c of program.commands) {
-    out.push(
-      '',
-      `## ${c.name()}`,
-      '',
-      cell(c.description()),
-      '',
-      '```',
-      `${program.name()} ${c.name()} ${c.usage()}`,
-      '```',
-    );
-    const args = c.registeredArguments;
-    if (args.length > 0) {
-      out.push('', '| Argument | Required | Description |', '| --- | --- | --- |');
-      for (const a of args)
-        out.push(
-          `| \`${a.name()}${a.variadic ? '...' : ''}\` | ${a.required ? 'yes' : 'no'} | ${cell(a.description)} |`,
-        );
-    }
-    const options = c.options.filter((o) => !o.hidden);
-    if (options.length > 0) {
-      out.push('', '| Option | Default | Description |', '| --- | --- | --- |');
-      for (const o of options) out.push(`| \`${cell(o.flags)}\` | ${optionDefault(o)} | ${cell(o.description)} |`);
-    }
-  }
+  for (const c of program.commands) out.push(...commandSection(c, [program.name()], '##'));
   return `${out.join('\n')}\n`;
+}
+
+/** One command's section, then its subcommands' one heading level deeper (`pipeline run`, …). */
+function commandSection(c: Command, parents: string[], heading: string): string[] {
+  const full = [...parents, c.name()];
+  const out = [
+    '',
+    `${heading} ${full.slice(1).join(' ')}`,
+    '',
+    cell(c.description()),
+    '',
+    '```',
+    `${full.join(' ')} ${c.usage()}`,
+    '```',
+  ];
+  const args = c.registeredArguments;
+  if (args.length > 0) {
+    out.push('', '| Argument | Required | Description |', '| --- | --- | --- |');
+    for (const a of args)
+      out.push(`| \`${a.name()}${a.variadic ? '...' : ''}\` | ${a.required ? 'yes' : 'no'} | ${cell(a.description)} |`);
+  }
+  const options = c.options.filter((o) => !o.hidden);
+  if (options.length > 0) {
+    out.push('', '| Option | Default | Description |', '| --- | --- | --- |');
+    for (const o of options) out.push(`| \`${cell(o.flags)}\` | ${optionDefault(o)} | ${cell(o.description)} |`);
+  }
+  for (const sub of c.commands) out.push(...commandSection(sub, full, `${heading}#`));
+  return out;
 }
 
 type Schema = {

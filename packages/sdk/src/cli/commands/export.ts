@@ -104,7 +104,9 @@ export function registerExportCommand(program: Command): void {
         exporterOptions: exporterOptions(flags),
       });
       for (const r of results)
-        console.log(`${r.format.padEnd(11)} ${r.path}  (${r.files.length} files, ${(r.bytes / 1024).toFixed(1)} KiB)`);
+        console.log(
+          `${r.format.padEnd(11)} ${r.path}  (${r.files.length} file${r.files.length === 1 ? '' : 's'}, ${(r.bytes / 1024).toFixed(1)} KiB)`,
+        );
       console.log(
         `version ${v} of ${base}${results.some((r) => r.format === 'savedmodel') ? `  (serve: tfscale serve --model_name ${path.basename(base)} --model_base_path ${base})` : ''}`,
       );
