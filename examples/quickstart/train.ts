@@ -21,7 +21,7 @@ const RUN_FILE = path.resolve(__dirname, '../../quickstart/tfscale.json');
 /** Trains and exports; resolves to what {@link runTraining} returned and the export folder. */
 export async function main(
   epochs = process.env.EPOCHS ? Number(process.env.EPOCHS) : undefined,
-): Promise<TrainResult & { exported: string[]; base: string }> {
+): Promise<TrainResult & { base: string }> {
   const run = await loadRunFile(RUN_FILE);
   const outputDir = path.resolve(path.dirname(RUN_FILE), run.outputDir);
   const container = createSdkContainer();
@@ -47,7 +47,7 @@ export async function main(
   const { version, results } = await exportModel(container, result.model, { formats, base });
   for (const r of results) console.log(`exported ${r.format.padEnd(10)} ${r.path}`);
   console.log(`model version ${version} in ${base}`);
-  return { ...result, exported: results.map((r) => r.path), base };
+  return { ...result, exported: [...result.exported, ...results], base };
 }
 
 /** Serves the export until SIGINT/SIGTERM, then drains in-flight requests and exits 0. */
