@@ -26,7 +26,11 @@ describe('examples (one per chapter section)', function () {
     const { main } = require(path.join(dist, 'checkpoints', 'run.js'));
     const { interruptedAfter, resumedAt, best, scalars } = await main();
     assert.ok(interruptedAfter >= 3 && interruptedAfter < 20, `interrupted after epoch ${interruptedAfter}`);
-    assert.equal(resumedAt, interruptedAfter + 1);
+    // An epoch cut short by Ctrl-C still prints its line (Keras's stop semantics) and runs again.
+    assert.ok(
+      resumedAt === interruptedAfter || resumedAt === interruptedAfter + 1,
+      `resumed at ${resumedAt} after epoch ${interruptedAfter}`,
+    );
     assert.ok(best.length >= 2 && best[0].startsWith('ckpt-01-'), best.join(','));
     assert.ok(scalars.train.epoch_loss.length >= 20, JSON.stringify(Object.keys(scalars.train)));
     assert.ok(scalars.validation.epoch_loss.length >= 20);

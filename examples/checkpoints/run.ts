@@ -20,9 +20,14 @@ async function trainAndInterrupt(epoch: number): Promise<{ code: number | null; 
   console.log(`$ npx tfscale train ${RUN}   # Ctrl-C after epoch ${epoch}`);
   const child = spawn(process.execPath, [TFSCALE, 'train', RUN], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  let sent = false;
   const onData = (d: Buffer) => {
     output += d.toString();
-    if (new RegExp(`^Epoch ${epoch}/`, 'm').test(output) && child.exitCode === null) child.kill('SIGINT');
+    // Once: a second Ctrl-C quits at once, possibly in the middle of writing a checkpoint.
+    if (!sent && new RegExp(`^Epoch ${epoch}/`, 'm').test(output)) {
+      sent = true;
+      child.kill('SIGINT');
+    }
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
@@ -50,7 +55,7 @@ export async function main() {
   fs.rmSync(OUT, { recursive: true, force: true });
   const first = await trainAndInterrupt(3);
   if (first.code !== 130) throw new Error(`expected exit 130 after Ctrl-C, got ${first.code}:\n${first.output}`);
-  // Ctrl-C lands during some later epoch; the last one finished is where the backup stands.
+  // Ctrl-C lands during some later epoch; the backup stands at its start or, at an epoch edge, after it.
   const finished = [...first.output.matchAll(/^Epoch (\d+)\//gm)].map((m) => Number(m[1]));
   const interruptedAfter = Math.max(...finished);
   console.log(
@@ -79,7 +84,7 @@ export async function main() {
         .join(', ')}`,
     );
   console.log(`view them: tensorboard --logdir ${path.join(OUT, 'logs')}`);
-  console.log(`interrupted after epoch ${interruptedAfter}; the rerun resumed at epoch ${resumedAt}`);
+  console.log(`interrupted in or after epoch ${interruptedAfter}; the rerun resumed at epoch ${resumedAt}`);
   return { interruptedAfter, resumedAt, best, scalars };
 }
 

@@ -102,7 +102,7 @@ describe('extension e2e (code-server + Chromium)', function () {
     lap('run trained and charted');
 
     // 3. The charts survive a window reload (WebviewPanelSerializer).
-    await wb.open();
+    await wb.reload();
     await wb.webview().locator('#summary[data-epochs="4"]').waitFor({ timeout: 60_000 });
     await wb.screenshot('metrics-after-reload');
     lap('charts restored after reload');

@@ -128,6 +128,21 @@ export class Workbench {
     await this.statusItem(/tfscale:/, 60_000);
   }
 
+  /**
+   * Reloads the window the way a user does (Developer: Reload Window): VS Code flushes its state
+   * (open editors, webview state) first; a bare page reload can lose that write.
+   */
+  async reload(): Promise<void> {
+    const navigated = this.page.waitForEvent('framenavigated', {
+      predicate: (frame) => frame === this.page.mainFrame(),
+      timeout: 60_000,
+    });
+    await this.command('Developer: Reload Window');
+    await navigated;
+    await this.page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 60_000 });
+    await this.statusItem(/tfscale:/, 60_000);
+  }
+
   /** The status-bar item whose text matches, once it shows. */
   async statusItem(text: RegExp, timeout = 30_000): Promise<string> {
     const item = this.page.locator('.part.statusbar .statusbar-item', { hasText: text }).first();
