@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadKerasModel, saveKerasModel } from '@tfscale/plugin-keras';
 import { isTfscaleError, LAYER_EMITTERS, SUPPORTED_ACTIVATIONS, tfjsFolder } from '@tfscale/sdk';
 import { canonicalModel } from '@tfscale/sdk/testing';
-import { randomizeWeights, sampleInputs, seeded, ZOO } from './support/model-zoo';
+import { randomizeWeights, sampleInputs, seeded, ZOO, zooCoverage } from './support/model-zoo';
 import { writeNpy } from './support/npy';
 import { interopPython } from './support/python';
 
@@ -74,17 +74,7 @@ describe('Keras 3.15 interop: .keras and .h5 both ways (interop)', function () {
   let reports: Record<string, CaseReport>;
   /** What Keras must predict for each .keras we wrote: name → [file, inputs, tfscale outputs]. */
   const written = new Map<string, { file: string; inputs: tf.Tensor[]; expected: tf.Tensor[] }>();
-  const classes = new Set<string>();
-  const activations = new Set<string>();
-  const collect = (layers: tf.layers.Layer[]): void => {
-    for (const layer of layers) {
-      const nested = (layer as Partial<tf.LayersModel>).layers;
-      if (nested) collect(nested);
-      else classes.add(layer.getClassName());
-      const activation = layer.getConfig().activation;
-      if (typeof activation === 'string') activations.add(activation);
-    }
-  };
+  const { classes, activations, collect } = zooCoverage();
   const load = (c: MadeCase) => c.inputs.map((p) => readNpy(path.join(pyDir, p)));
   const expectedOf = (c: MadeCase) => c.outputs.map((p) => readNpy(path.join(pyDir, p)));
   const writeCase = async (name: string, model: tf.LayersModel, inputs: tf.Tensor[]) => {

@@ -15,7 +15,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { modelToOnnx, OnnxExporter, type SignatureTensor } from '@tfscale/plugin-exporter-onnx';
 import { LAYER_EMITTERS, loadTf, SUPPORTED_ACTIVATIONS } from '@tfscale/sdk';
 import * as ort from 'onnxruntime-node';
-import { randomizeWeights, sampleInputs, seeded, ZOO, type ZooModel } from './support/model-zoo';
+import { randomizeWeights, sampleInputs, seeded, ZOO, type ZooModel, zooCoverage } from './support/model-zoo';
 import { writeNpy } from './support/npy';
 import { interopPython } from './support/python';
 
@@ -66,17 +66,7 @@ describe('ONNX export of the model zoo (onnxruntime-node, Python onnx + onnxrunt
   const tfjs = loadTf();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfscale-onnx-interop-'));
   const cases = new Map<string, Case>();
-  const classes = new Set<string>();
-  const activations = new Set<string>();
-  const collect = (layers: tf.layers.Layer[]): void => {
-    for (const layer of layers) {
-      const nested = (layer as Partial<tf.LayersModel>).layers;
-      if (nested) collect(nested);
-      else classes.add(layer.getClassName());
-      const activation = layer.getConfig().activation;
-      if (typeof activation === 'string') activations.add(activation);
-    }
-  };
+  const { classes, activations, collect } = zooCoverage();
 
   before(async () => {
     for (const [i, entry] of ZOO.entries()) {

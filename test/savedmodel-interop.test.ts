@@ -14,7 +14,7 @@ import {
   type WrittenSavedModel,
   writeSavedModel,
 } from '@tfscale/sdk';
-import { randomizeWeights, sampleInputs, seeded, ZOO } from './support/model-zoo';
+import { randomizeWeights, sampleInputs, seeded, ZOO, zooCoverage } from './support/model-zoo';
 import { writeNpy } from './support/npy';
 import { interopPython } from './support/python';
 
@@ -56,17 +56,7 @@ describe('SavedModel export loaded by TensorFlow 2.21 (interop)', function () {
   const cases = new Map<string, Case>();
   let reports: Record<string, Report>;
   let cli: Promise<{ stdout: string }>;
-  const classes = new Set<string>();
-  const activations = new Set<string>();
-  const collect = (layers: tf.layers.Layer[]): void => {
-    for (const layer of layers) {
-      const nested = (layer as Partial<tf.LayersModel>).layers;
-      if (nested) collect(nested);
-      else classes.add(layer.getClassName());
-      const activation = layer.getConfig().activation;
-      if (typeof activation === 'string') activations.add(activation);
-    }
-  };
+  const { classes, activations, collect } = zooCoverage();
 
   before(async function () {
     const found = interopPython();

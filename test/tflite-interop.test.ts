@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { TFLITE_FILE, TfliteExporter } from '@tfscale/plugin-exporter-tflite';
 import { buildModelGraph, isTfscaleError, LAYER_EMITTERS, SUPPORTED_ACTIVATIONS, tfjsFolder } from '@tfscale/sdk';
-import { randomizeWeights, sampleInputs, seeded, ZOO, type ZooModel } from './support/model-zoo';
+import { randomizeWeights, sampleInputs, seeded, ZOO, type ZooModel, zooCoverage } from './support/model-zoo';
 import { writeNpy } from './support/npy';
 import { interopPython } from './support/python';
 
@@ -113,17 +113,7 @@ describe('TFLite export loaded by TensorFlow 2.21 tf.lite.Interpreter (interop)'
   const expected = new Map<string, Record<string, tf.Tensor>>();
   const quantizedCount = new Map<string, number>();
   let reports: Record<string, CaseReport> & { __keras__?: KerasReport };
-  const classes = new Set<string>();
-  const activations = new Set<string>();
-  const collect = (layers: tf.layers.Layer[]): void => {
-    for (const layer of layers) {
-      const nested = (layer as Partial<tf.LayersModel>).layers;
-      if (nested) collect(nested);
-      else classes.add(layer.getClassName());
-      const activation = layer.getConfig().activation;
-      if (typeof activation === 'string') activations.add(activation);
-    }
-  };
+  const { classes, activations, collect } = zooCoverage();
 
   before(async function () {
     const found = interopPython();

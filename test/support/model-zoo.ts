@@ -273,3 +273,31 @@ export const ZOO: readonly ZooModel[] = [
       }),
   },
 ];
+
+/**
+ * What the zoo models exercised: layer classes (nested models walked) and activation names, so an
+ * interop test can check it covered every layer and activation the exporter supports.
+ *
+ * @example
+ * ```ts
+ * const coverage = zooCoverage(); coverage.collect(model.layers); coverage.classes.has('Dense');
+ * ```
+ */
+export function zooCoverage(): {
+  classes: Set<string>;
+  activations: Set<string>;
+  collect(layers: tf.layers.Layer[]): void;
+} {
+  const classes = new Set<string>();
+  const activations = new Set<string>();
+  const collect = (layers: tf.layers.Layer[]): void => {
+    for (const layer of layers) {
+      const nested = (layer as Partial<tf.LayersModel>).layers;
+      if (nested) collect(nested);
+      else classes.add(layer.getClassName());
+      const activation = layer.getConfig().activation;
+      if (typeof activation === 'string') activations.add(activation);
+    }
+  };
+  return { classes, activations, collect };
+}
