@@ -47,7 +47,12 @@ const HIGHER_IS_BETTER = new Set([
   'recall',
   'r2Score',
 ]);
-const LOWER_IS_BETTER = new Set([
+/**
+ * tfjs' loss functions (what `model.compile({ loss })` accepts); as metrics, lower is better.
+ * @example
+ *   TFJS_LOSSES.includes('meanSquaredError'); // true
+ */
+export const TFJS_LOSSES: readonly string[] = [
   'meanSquaredError',
   'meanAbsoluteError',
   'meanAbsolutePercentageError',
@@ -62,7 +67,8 @@ const LOWER_IS_BETTER = new Set([
   'kullbackLeiblerDivergence',
   'poisson',
   'cosineProximity',
-]);
+];
+const LOWER_IS_BETTER = new Set(TFJS_LOSSES);
 
 type MetricFn = ((...args: never[]) => unknown) & { direction?: unknown };
 

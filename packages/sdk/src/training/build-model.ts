@@ -1,5 +1,6 @@
 import type { LayersModel, Optimizer } from '@tensorflow/tfjs';
 import type { Tf } from '../backend/tf';
+import { TFJS_LOSSES } from '../callbacks/monitor-callback';
 import type { RunDefinition } from '../config';
 import { closestMatch } from '../core/did-you-mean';
 import { invalidValue, TfscaleError } from '../core/errors';
@@ -141,28 +142,10 @@ const LOSS_ALIASES: Readonly<Record<string, string>> = {
   log_cosh: 'logcosh',
 };
 
-/** The losses tfjs layers models compile with. */
-const LOSSES = [
-  'meanSquaredError',
-  'meanAbsoluteError',
-  'meanAbsolutePercentageError',
-  'meanSquaredLogarithmicError',
-  'squaredHinge',
-  'hinge',
-  'categoricalHinge',
-  'logcosh',
-  'categoricalCrossentropy',
-  'sparseCategoricalCrossentropy',
-  'binaryCrossentropy',
-  'kullbackLeiblerDivergence',
-  'poisson',
-  'cosineProximity',
-];
-
 function lossName(name: string): string {
   const resolved = LOSS_ALIASES[name.toLowerCase()] ?? camel(name);
-  if (LOSSES.includes(resolved)) return resolved;
-  const guess = closestMatch(resolved, LOSSES);
+  if (TFJS_LOSSES.includes(resolved)) return resolved;
+  const guess = closestMatch(resolved, TFJS_LOSSES);
   throw invalidValue(
     'compile.loss',
     name,
