@@ -1,12 +1,15 @@
 // tfscale_graph: TensorFlow graphs from JavaScript through the C API, for the compiled train
 // step: import a GraphDef, add symbolic gradients (TF's C++ gradient registry), and run a
-// session many times with feeds, fetches and targets. Plain N-API (no extra npm dependency).
+// session many times with feeds, fetches and targets; serving sessions live in serving_session.cc.
+// Plain N-API (no extra npm dependency).
 #include <node_api.h>
 #include <tensorflow/c/c_api.h>
 
 #include <cstring>
 #include <string>
 #include <vector>
+
+void RegisterServing(napi_env env, napi_value exports);  // serving_session.cc
 
 namespace {
 
@@ -301,6 +304,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"run", nullptr, Run, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, 3, props);
+  RegisterServing(env, exports);
   napi_value version;
   napi_create_string_utf8(env, TF_Version(), NAPI_AUTO_LENGTH, &version);
   napi_set_named_property(env, exports, "tensorflowVersion", version);

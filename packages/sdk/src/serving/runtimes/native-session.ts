@@ -1,6 +1,7 @@
 /**
- * One TensorFlow session on a SavedModel, opened through tfjs-node's addon (the TF C API's
- * `TF_LoadSessionFromSavedModel`, as TF Serving does), serving every signature of that meta graph.
+ * One TensorFlow session on a SavedModel (the TF C API's `TF_LoadSessionFromSavedModel`, as TF
+ * Serving does), serving every signature of that meta graph: on tfscale's own addon when it is
+ * built (addon-session.ts: runs leave the JS thread), else on tfjs-node's addon.
  *
  * Why not `tf.node.loadSavedModel` (the SDK's `loadSavedModel`): it first maps every signature's
  * dtypes to tfjs dtypes and throws on the first it lacks (DT_DOUBLE, DT_HALF, …), so one float64
@@ -12,6 +13,7 @@ import { NativeBackend } from '../../backend/native-backend';
 import { packageDir } from '../../backend/native-status';
 import { loadTf } from '../../backend/tf';
 import { ServingError, type ServingTensor } from '../types';
+import { AddonSession, servingAddon } from './addon-session';
 import { fromNative, type NativeBinding, toNative } from './native-tensors';
 
 let cached: NativeBinding | undefined;
@@ -25,8 +27,8 @@ let cached: NativeBinding | undefined;
 export async function nativeBinding(): Promise<NativeBinding> {
   if (cached) return cached;
   // A negative TF_NUM_INTEROP_THREADS makes TensorFlow run a session's graph in the calling thread
-  // (DirectSession's run_in_caller_thread_; read once, at the first session). The addon's run
-  // blocks the JS thread anyway, so the default hand-off to the inter-op pool only adds thread
+  // (DirectSession's run_in_caller_thread_; read once, at the first session): the JS thread or the
+  // libuv worker that runs it, so the default hand-off to the inter-op pool only adds thread
   // wake-ups: an MLP 784-256-10 call at batch 1 took 83 µs with it and 36 µs without (2 cores),
   // more after idle gaps. Kernels still use the intra-op pool; an operator's own value wins.
   process.env.TF_NUM_INTEROP_THREADS ??= '-1';
@@ -67,14 +69,44 @@ export interface NativeFeed {
 }
 
 /**
- * A loaded SavedModel meta graph. `run` is synchronous inside TensorFlow; calls never overlap
- * because JavaScript runs one at a time.
+ * A loaded SavedModel meta graph. On tfscale's addon (when built) runs compute on libuv's pool and
+ * may overlap; on tfjs-node's binding (the fallback) each run blocks the JS thread.
  * @example
  *   const session = await NativeSession.open('models/half/1', ['serve']);
- *   const [y] = session.run([{ name: 'x:0', tensor }], [{ name: 'y:0', key: 'y' }]);
+ *   const [y] = await session.run([{ name: 'x:0', tensor }], [{ name: 'y:0', key: 'y' }]);
  *   session.close();
  */
 export class NativeSession {
+  private constructor(private readonly impl: AddonSession | BindingSession) {}
+
+  /** Loads the meta graph whose tag set is `tags` (restoring variables, running init ops). */
+  static async open(dir: string, tags: readonly string[]): Promise<NativeSession> {
+    // Loads TensorFlow and sets its thread environment before the first session either way.
+    const binding = await nativeBinding();
+    const addon = servingAddon();
+    return new NativeSession(addon ? AddonSession.open(addon, dir, tags) : BindingSession.open(binding, dir, tags));
+  }
+
+  /** Whether runs leave the JS thread (tfscale's addon is built). */
+  get offThread(): boolean {
+    return this.impl instanceof AddonSession;
+  }
+
+  /** Feeds `feeds`, fetches `fetches` (by graph name); errors carry TF's status code and text. */
+  run(feeds: readonly NativeFeed[], fetches: ReadonlyArray<{ name: string; key: string }>): Promise<ServingTensor[]> {
+    return this.impl instanceof AddonSession
+      ? this.impl.run(feeds, fetches, true)
+      : Promise.resolve().then(() => (this.impl as BindingSession).run(feeds, fetches));
+  }
+
+  /** Frees the session (after runs in flight); later runs throw UNAVAILABLE. */
+  close(): void {
+    this.impl.close();
+  }
+}
+
+/** The fallback: tfjs-node's SavedModel session, run synchronously. */
+class BindingSession {
   #open = true;
 
   private constructor(
@@ -82,17 +114,14 @@ export class NativeSession {
     private readonly id: number,
   ) {}
 
-  /** Loads the meta graph whose tag set is `tags` (restoring variables, running init ops). */
-  static async open(dir: string, tags: readonly string[]): Promise<NativeSession> {
-    const binding = await nativeBinding();
+  static open(binding: NativeBinding, dir: string, tags: readonly string[]): BindingSession {
     try {
-      return new NativeSession(binding, binding.loadSavedModel(dir, tags.join(',')));
+      return new BindingSession(binding, binding.loadSavedModel(dir, tags.join(',')));
     } catch (err) {
       throw new ServingError('INTERNAL', `TensorFlow could not load the SavedModel in ${dir}: ${errorText(err)}`);
     }
   }
 
-  /** Feeds `feeds`, fetches `fetches` (by graph name); errors are INVALID_ARGUMENT with TF's text. */
   run(feeds: readonly NativeFeed[], fetches: ReadonlyArray<{ name: string; key: string }>): ServingTensor[] {
     if (!this.#open) throw new ServingError('UNAVAILABLE', 'The servable was unloaded.');
     const b = this.binding;
@@ -121,14 +150,13 @@ export class NativeSession {
       return out;
     } catch (err) {
       if (err instanceof ServingError) throw err;
-      // The addon throws TF's status message without its code; bad inputs are by far the usual cause.
+      // The binding throws TF's status message without its code; bad inputs are by far the usual cause.
       throw new ServingError('INVALID_ARGUMENT', errorText(err));
     } finally {
       for (const id of created) b.deleteTensor(id);
     }
   }
 
-  /** Frees the session; later runs throw UNAVAILABLE. */
   close(): void {
     if (!this.#open) return;
     this.#open = false;

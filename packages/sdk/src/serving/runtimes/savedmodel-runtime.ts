@@ -88,7 +88,7 @@ class SavedModelServable implements Servable {
   ): Promise<Record<string, ServingTensor>> {
     const { spec, outputs } = checkPredictRequest(this.signatures, signature, inputs, outputFilter);
     const feeds = spec.inputs.map((i) => ({ name: i.name, tensor: inputs[i.key]! }));
-    const results = this.session.run(feeds, outputs);
+    const results = await this.session.run(feeds, outputs);
     return Object.fromEntries(outputs.map((o, i) => [o.key, results[i]!]));
   }
 

@@ -1,0 +1,409 @@
+// Serving sessions: a SavedModel loaded with TF_LoadSessionFromSavedModel and run either on the JS
+// thread (lowest latency) or on libuv's pool (the JS thread keeps parsing and answering requests
+// while TensorFlow computes; several runs may overlap, DirectSession::Run is thread-safe).
+// Every dtype crosses as raw bytes except strings (TF_TString <-> one Buffer per element).
+#include <node_api.h>
+#include <tensorflow/c/c_api.h>
+#include <tensorflow/c/tf_tstring.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+#define NAPI_OK(call)                                                              \
+  do {                                                                             \
+    if ((call) != napi_ok) {                                                       \
+      napi_throw_error(env, nullptr, "tfscale serving: N-API call failed");        \
+      return nullptr;                                                              \
+    }                                                                              \
+  } while (0)
+
+struct ServingSession {
+  TF_Graph* graph = nullptr;
+  TF_Session* session = nullptr;
+  int inflight = 0;      // async runs queued or running (JS thread only)
+  bool closing = false;  // close() was called; the last run deletes the session
+};
+
+void DeleteSession(ServingSession* s) {
+  TF_Status* status = TF_NewStatus();
+  if (s->session) {
+    TF_CloseSession(s->session, status);
+    TF_DeleteSession(s->session, status);
+    s->session = nullptr;
+  }
+  if (s->graph) TF_DeleteGraph(s->graph);
+  s->graph = nullptr;
+  TF_DeleteStatus(status);
+}
+
+void FinalizeServing(napi_env, void* data, void*) {
+  auto* s = static_cast<ServingSession*>(data);
+  DeleteSession(s);
+  delete s;
+}
+
+// A feed/fetch list resolved once per signature, so runs pass no names.
+struct Prepared {
+  ServingSession* owner;
+  napi_ref ownerRef;
+  std::vector<TF_Output> feeds, fetches;
+};
+
+void FinalizePrepared(napi_env env, void* data, void*) {
+  auto* p = static_cast<Prepared*>(data);
+  napi_delete_reference(env, p->ownerRef);
+  delete p;
+}
+
+std::string Str(napi_env env, napi_value v) {
+  size_t len = 0;
+  napi_get_value_string_utf8(env, v, nullptr, 0, &len);
+  std::string s(len, '\0');
+  napi_get_value_string_utf8(env, v, &s[0], len + 1, &len);
+  return s;
+}
+
+napi_value Throw(napi_env env, const std::string& msg, int code) {
+  napi_value m, c, err;
+  napi_create_string_utf8(env, msg.c_str(), msg.size(), &m);
+  napi_create_error(env, nullptr, m, &err);
+  napi_create_int32(env, code, &c);
+  napi_set_named_property(env, err, "tfCode", c);
+  napi_throw(env, err);
+  return nullptr;
+}
+
+napi_value StatusError(napi_env env, TF_Status* st) {
+  napi_value m, c, err;
+  const char* msg = TF_Message(st);
+  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &m);
+  napi_create_error(env, nullptr, m, &err);
+  napi_create_int32(env, TF_GetCode(st), &c);
+  napi_set_named_property(env, err, "tfCode", c);
+  return err;
+}
+
+// loadServingSession(dir, tags: string[], config: Uint8Array) -> handle
+napi_value Load(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value args[3];
+  NAPI_OK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  std::string dir = Str(env, args[0]);
+  uint32_t ntags = 0;
+  napi_get_array_length(env, args[1], &ntags);
+  std::vector<std::string> tags(ntags);
+  std::vector<const char*> tagPtrs(ntags);
+  for (uint32_t i = 0; i < ntags; i++) {
+    napi_value t;
+    napi_get_element(env, args[1], i, &t);
+    tags[i] = Str(env, t);
+    tagPtrs[i] = tags[i].c_str();
+  }
+  void* cfg = nullptr;
+  size_t cfgLen = 0;
+  napi_typedarray_type type;
+  napi_value ab;
+  size_t offset;
+  NAPI_OK(napi_get_typedarray_info(env, args[2], &type, &cfgLen, &cfg, &ab, &offset));
+
+  auto* s = new ServingSession();
+  s->graph = TF_NewGraph();
+  TF_Status* st = TF_NewStatus();
+  TF_SessionOptions* opts = TF_NewSessionOptions();
+  if (cfgLen) TF_SetConfig(opts, cfg, cfgLen, st);
+  if (TF_GetCode(st) == TF_OK)
+    s->session = TF_LoadSessionFromSavedModel(opts, nullptr, dir.c_str(), tagPtrs.data(), (int)ntags, s->graph,
+                                              nullptr, st);
+  TF_DeleteSessionOptions(opts);
+  if (TF_GetCode(st) != TF_OK || !s->session) {
+    std::string msg = TF_Message(st);
+    int code = TF_GetCode(st);
+    TF_DeleteStatus(st);
+    FinalizeServing(env, s, nullptr);
+    return Throw(env, msg, code);
+  }
+  TF_DeleteStatus(st);
+  napi_value ext;
+  NAPI_OK(napi_create_external(env, s, FinalizeServing, nullptr, &ext));
+  return ext;
+}
+
+bool Resolve(napi_env env, TF_Graph* g, napi_value arr, std::vector<TF_Output>* out, std::string* err) {
+  uint32_t n = 0;
+  napi_get_array_length(env, arr, &n);
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value v;
+    napi_get_element(env, arr, i, &v);
+    std::string name = Str(env, v);
+    size_t colon = name.rfind(':');
+    std::string node = colon == std::string::npos ? name : name.substr(0, colon);
+    int index = colon == std::string::npos ? 0 : std::atoi(name.c_str() + colon + 1);
+    TF_Operation* op = TF_GraphOperationByName(g, node.c_str());
+    if (!op || index < 0 || index >= TF_OperationNumOutputs(op)) {
+      *err = "the graph has no tensor named " + name;
+      return false;
+    }
+    out->push_back(TF_Output{op, index});
+  }
+  return true;
+}
+
+// prepareServing(handle, feedNames: string[], fetchNames: string[]) -> prepared
+napi_value Prepare(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value args[3];
+  NAPI_OK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  ServingSession* s = nullptr;
+  NAPI_OK(napi_get_value_external(env, args[0], reinterpret_cast<void**>(&s)));
+  if (!s->session || s->closing) return Throw(env, "the session is closed", 14);
+  auto* p = new Prepared();
+  p->owner = s;
+  std::string err;
+  if (!Resolve(env, s->graph, args[1], &p->feeds, &err) || !Resolve(env, s->graph, args[2], &p->fetches, &err)) {
+    delete p;
+    return Throw(env, err, 3);
+  }
+  napi_create_reference(env, args[0], 1, &p->ownerRef);
+  napi_value ext;
+  NAPI_OK(napi_create_external(env, p, FinalizePrepared, nullptr, &ext));
+  return ext;
+}
+
+// closeServing(handle): frees the session now, or after the runs still in flight.
+napi_value Close(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  NAPI_OK(napi_get_cb_info(env, info, &argc, &arg, nullptr, nullptr));
+  ServingSession* s = nullptr;
+  NAPI_OK(napi_get_value_external(env, arg, reinterpret_cast<void**>(&s)));
+  s->closing = true;
+  if (s->inflight == 0) DeleteSession(s);
+  return nullptr;
+}
+
+size_t ElementBytes(TF_DataType t) { return t == TF_STRING ? 0 : TF_DataTypeSize(t); }
+
+// A feed we allocated: its TF_TStrings own heap memory that TF_DeleteTensor does not free.
+void DeleteInput(TF_Tensor* t) {
+  if (TF_TensorType(t) == TF_STRING) {
+    auto* strs = static_cast<TF_TString*>(TF_TensorData(t));
+    size_t n = TF_TensorByteSize(t) / sizeof(TF_TString);
+    for (size_t i = 0; i < n; i++) TF_StringDealloc(&strs[i]);
+  }
+  TF_DeleteTensor(t);
+}
+
+// One run's tensors and result; lives from the call to its completion.
+struct Call {
+  Prepared* prepared = nullptr;
+  napi_ref preparedRef = nullptr;
+  std::vector<TF_Tensor*> inputs, outputs;
+  TF_Status* status = nullptr;
+  napi_async_work work = nullptr;
+  napi_deferred deferred = nullptr;
+
+  ~Call() {
+    for (auto* t : inputs) DeleteInput(t);
+    for (auto* t : outputs)
+      if (t) TF_DeleteTensor(t);
+    if (status) TF_DeleteStatus(status);
+  }
+};
+
+TF_Tensor* MakeTensor(napi_env env, int32_t dtype, napi_value shape, napi_value data, std::string* err) {
+  uint32_t rank = 0;
+  napi_get_array_length(env, shape, &rank);
+  std::vector<int64_t> dims(rank);
+  int64_t count = 1;
+  for (uint32_t d = 0; d < rank; d++) {
+    napi_value v;
+    napi_get_element(env, shape, d, &v);
+    napi_get_value_int64(env, v, &dims[d]);
+    count *= dims[d];
+  }
+  auto type = static_cast<TF_DataType>(dtype);
+  if (type == TF_STRING) {
+    uint32_t n = 0;
+    napi_get_array_length(env, data, &n);
+    if ((int64_t)n != count) {
+      *err = "string feed has " + std::to_string(n) + " elements, its shape needs " + std::to_string(count);
+      return nullptr;
+    }
+    TF_Tensor* t = TF_AllocateTensor(TF_STRING, dims.data(), (int)rank, sizeof(TF_TString) * count);
+    auto* strs = static_cast<TF_TString*>(TF_TensorData(t));
+    for (uint32_t i = 0; i < n; i++) {
+      napi_value e;
+      napi_get_element(env, data, i, &e);
+      void* bytes = nullptr;
+      size_t len = 0;
+      napi_typedarray_type ta;
+      napi_value ab;
+      size_t off;
+      TF_StringInit(&strs[i]);
+      if (napi_get_typedarray_info(env, e, &ta, &len, &bytes, &ab, &off) != napi_ok) {
+        for (uint32_t k = 0; k <= i; k++) TF_StringDealloc(&strs[k]);
+        TF_DeleteTensor(t);
+        *err = "string feed element is not a Uint8Array";
+        return nullptr;
+      }
+      TF_StringCopy(&strs[i], static_cast<const char*>(bytes), len);
+    }
+    return t;
+  }
+  size_t width = ElementBytes(type);
+  napi_typedarray_type ta;
+  size_t length = 0, off = 0;
+  void* bytes = nullptr;
+  napi_value ab;
+  if (width == 0 || napi_get_typedarray_info(env, data, &ta, &length, &bytes, &ab, &off) != napi_ok) {
+    *err = "feed data is not a typed array of a fixed-width dtype";
+    return nullptr;
+  }
+  size_t have = length * (ta == napi_float64_array || ta == napi_bigint64_array || ta == napi_biguint64_array ? 8
+                          : ta == napi_float32_array || ta == napi_int32_array || ta == napi_uint32_array   ? 4
+                          : ta == napi_int16_array || ta == napi_uint16_array                               ? 2
+                                                                                                            : 1);
+  size_t need = width * (size_t)count;
+  if (have != need) {
+    *err = "feed has " + std::to_string(have) + " bytes, its shape and dtype need " + std::to_string(need);
+    return nullptr;
+  }
+  TF_Tensor* t = TF_AllocateTensor(type, dims.data(), (int)rank, need);
+  if (need) std::memcpy(TF_TensorData(t), bytes, need);
+  return t;
+}
+
+napi_value Outputs(napi_env env, Call* c) {
+  napi_value list;
+  napi_create_array_with_length(env, c->outputs.size(), &list);
+  for (size_t i = 0; i < c->outputs.size(); i++) {
+    TF_Tensor* t = c->outputs[i];
+    napi_value obj, dtype, shape, data;
+    napi_create_object(env, &obj);
+    TF_DataType type = TF_TensorType(t);
+    napi_create_int32(env, type, &dtype);
+    int rank = TF_NumDims(t);
+    int64_t count = 1;
+    napi_create_array_with_length(env, rank, &shape);
+    for (int d = 0; d < rank; d++) {
+      napi_value v;
+      count *= TF_Dim(t, d);
+      napi_create_int64(env, TF_Dim(t, d), &v);
+      napi_set_element(env, shape, d, v);
+    }
+    if (type == TF_STRING) {
+      napi_create_array_with_length(env, count, &data);
+      auto* strs = static_cast<const TF_TString*>(TF_TensorData(t));
+      for (int64_t k = 0; k < count; k++) {
+        napi_value b;
+        void* dst = nullptr;
+        size_t len = TF_StringGetSize(&strs[k]);
+        napi_create_buffer_copy(env, len, TF_StringGetDataPointer(&strs[k]), &dst, &b);
+        napi_set_element(env, data, k, b);
+      }
+    } else {
+      size_t nbytes = TF_TensorByteSize(t);
+      void* dst = nullptr;
+      napi_create_arraybuffer(env, nbytes, &dst, &data);
+      if (nbytes) std::memcpy(dst, TF_TensorData(t), nbytes);
+    }
+    napi_set_named_property(env, obj, "dtype", dtype);
+    napi_set_named_property(env, obj, "shape", shape);
+    napi_set_named_property(env, obj, "data", data);
+    napi_set_element(env, list, i, obj);
+  }
+  return list;
+}
+
+void Execute(napi_env, void* data) {
+  auto* c = static_cast<Call*>(data);
+  Prepared* p = c->prepared;
+  TF_SessionRun(p->owner->session, nullptr, p->feeds.data(), c->inputs.data(), (int)p->feeds.size(),
+                p->fetches.data(), c->outputs.data(), (int)p->fetches.size(), nullptr, 0, nullptr, c->status);
+}
+
+void Finish(napi_env env, Call* c) {
+  ServingSession* s = c->prepared->owner;
+  if (--s->inflight == 0 && s->closing) DeleteSession(s);
+  napi_delete_reference(env, c->preparedRef);
+  delete c;
+}
+
+void Complete(napi_env env, napi_status, void* data) {
+  auto* c = static_cast<Call*>(data);
+  if (TF_GetCode(c->status) == TF_OK) {
+    napi_resolve_deferred(env, c->deferred, Outputs(env, c));
+  } else {
+    napi_reject_deferred(env, c->deferred, StatusError(env, c->status));
+  }
+  napi_delete_async_work(env, c->work);
+  Finish(env, c);
+}
+
+// runServing(prepared, dtypes: number[], shapes: number[][], data: (TypedArray | Uint8Array[])[], async: boolean)
+//   -> { dtype, shape, data: ArrayBuffer | Buffer[] }[]  (a Promise of it when async)
+napi_value RunServing(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value args[5];
+  NAPI_OK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  Prepared* p = nullptr;
+  NAPI_OK(napi_get_value_external(env, args[0], reinterpret_cast<void**>(&p)));
+  bool async = false;
+  napi_get_value_bool(env, args[4], &async);
+  ServingSession* s = p->owner;
+  if (!s->session || s->closing) return Throw(env, "The servable was unloaded.", 14);
+  auto* c = new Call();
+  c->prepared = p;
+  std::string err;
+  for (size_t i = 0; i < p->feeds.size(); i++) {
+    napi_value dt, shape, data;
+    napi_get_element(env, args[1], i, &dt);
+    napi_get_element(env, args[2], i, &shape);
+    napi_get_element(env, args[3], i, &data);
+    int32_t dtype = 0;
+    napi_get_value_int32(env, dt, &dtype);
+    TF_Tensor* t = MakeTensor(env, dtype, shape, data, &err);
+    if (!t) {
+      delete c;
+      return Throw(env, err, 3);
+    }
+    c->inputs.push_back(t);
+  }
+  c->outputs.assign(p->fetches.size(), nullptr);
+  c->status = TF_NewStatus();
+  s->inflight++;
+  napi_create_reference(env, args[0], 1, &c->preparedRef);
+  if (!async) {
+    Execute(env, c);
+    napi_value result = nullptr;
+    if (TF_GetCode(c->status) == TF_OK) {
+      result = Outputs(env, c);
+    } else {
+      napi_throw(env, StatusError(env, c->status));
+    }
+    Finish(env, c);
+    return result;
+  }
+  napi_value promise, name;
+  napi_create_promise(env, &c->deferred, &promise);
+  napi_create_string_utf8(env, "tfscale.serving.run", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, nullptr, name, Execute, Complete, c, &c->work);
+  napi_queue_async_work(env, c->work);
+  return promise;
+}
+
+}  // namespace
+
+// Adds the serving functions to the addon's exports (called from tfscale_graph.cc's Init).
+void RegisterServing(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"loadServingSession", nullptr, Load, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"prepareServing", nullptr, Prepare, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"runServing", nullptr, RunServing, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"closeServing", nullptr, Close, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, 4, props);
+}

@@ -1,0 +1,173 @@
+/**
+ * SavedModel sessions on tfscale's own addon (packages/sdk/native/serving_session.cc): feeds go in
+ * as raw bytes of any dtype, fetches come back the same way, and a run can execute on libuv's
+ * thread pool so the JS thread keeps reading and answering requests while TensorFlow computes
+ * (with tfjs-node's binding every run blocks the JS thread). Used when the addon is built; the
+ * tfjs-node path in native-session.ts stays as the fallback.
+ */
+import { loadGraphAddon } from '../../training/compiled/addon';
+import { ServingError, type ServingErrorCode, type ServingTensor } from '../types';
+import { dtName, dtypeFromCode, SERVING_DTYPES } from './tf-dtypes';
+
+type Handle = { readonly __servingHandle: unique symbol };
+
+interface Fetched {
+  dtype: number;
+  shape: number[];
+  data: ArrayBuffer | Uint8Array[];
+}
+
+/** The serving part of the addon (see serving_session.cc). */
+interface ServingAddon {
+  loadServingSession(dir: string, tags: string[], config: Uint8Array): Handle;
+  prepareServing(session: Handle, feeds: string[], fetches: string[]): Handle;
+  runServing(
+    prepared: Handle,
+    dtypes: number[],
+    shapes: number[][],
+    data: Array<ArrayBufferView | Uint8Array[]>,
+    async: boolean,
+  ): Fetched[] | Promise<Fetched[]>;
+  closeServing(session: Handle): void;
+}
+
+/**
+ * The addon's serving functions, or undefined when the addon is not built (or predates them).
+ * @example
+ *   if (servingAddon()) console.log('runs leave the JS thread');
+ */
+export function servingAddon(): ServingAddon | undefined {
+  const addon = loadGraphAddon().addon as unknown as Partial<ServingAddon> | undefined;
+  return typeof addon?.runServing === 'function' ? (addon as ServingAddon) : undefined;
+}
+
+/** TensorFlow status codes are gRPC's; UNKNOWN (what many kernels raise on bad data) reads as a bad request. */
+const TF_CODES: ServingErrorCode[] = [
+  'OK',
+  'CANCELLED',
+  'INVALID_ARGUMENT',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
+];
+
+function servingError(err: unknown): ServingError {
+  if (err instanceof ServingError) return err;
+  const e = err as { message?: string; tfCode?: number };
+  const code = TF_CODES[e.tfCode ?? 3] ?? 'INVALID_ARGUMENT';
+  return new ServingError(code === 'OK' ? 'INVALID_ARGUMENT' : code, String(e.message ?? err).trim());
+}
+
+const VIEWS = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  int64: BigInt64Array,
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  uint32: Uint32Array,
+  uint64: BigUint64Array,
+  bool: Uint8Array,
+  float16: Uint16Array,
+} as const;
+
+function toServing(f: Fetched, key: string): ServingTensor {
+  const dtype = dtypeFromCode(f.dtype);
+  if (!dtype) {
+    throw new ServingError(
+      'UNIMPLEMENTED',
+      `Output "${key}" has dtype ${dtName(f.dtype)}, which the model server cannot return.`,
+    );
+  }
+  if (dtype === 'string') return { dtype, shape: f.shape, data: f.data as Uint8Array[] };
+  return { dtype, shape: f.shape, data: new VIEWS[dtype](f.data as ArrayBuffer) };
+}
+
+/** Prepared feed/fetch lists kept per distinct request shape of names; more are prepared anew. */
+const MAX_PREPARED = 64;
+
+/**
+ * One SavedModel meta graph in the addon. `run(…, true)` computes off the JS thread.
+ * @example
+ *   const s = AddonSession.open(addon, 'models/half/1', ['serve']);
+ *   const [y] = await s.run([{ name: 'x:0', tensor }], [{ name: 'y:0', key: 'y' }], true);
+ */
+export class AddonSession {
+  readonly #prepared = new Map<string, Handle>();
+  #open = true;
+
+  private constructor(
+    private readonly addon: ServingAddon,
+    private readonly handle: Handle,
+  ) {}
+
+  static open(addon: ServingAddon, dir: string, tags: readonly string[]): AddonSession {
+    try {
+      return new AddonSession(addon, addon.loadServingSession(dir, [...tags], new Uint8Array(0)));
+    } catch (err) {
+      throw new ServingError(
+        'INTERNAL',
+        `TensorFlow could not load the SavedModel in ${dir}: ${servingError(err).message}`,
+      );
+    }
+  }
+
+  async run(
+    feeds: ReadonlyArray<{ name: string; tensor: ServingTensor }>,
+    fetches: ReadonlyArray<{ name: string; key: string }>,
+    offThread: boolean,
+  ): Promise<ServingTensor[]> {
+    if (!this.#open) throw new ServingError('UNAVAILABLE', 'The servable was unloaded.');
+    let fetched: Fetched[];
+    try {
+      const prepared = this.#prepare(feeds, fetches);
+      const pending = this.addon.runServing(
+        prepared,
+        feeds.map((f) => SERVING_DTYPES[f.tensor.dtype].code),
+        feeds.map((f) => f.tensor.shape),
+        feeds.map((f) => f.tensor.data),
+        offThread,
+      );
+      fetched = Array.isArray(pending) ? pending : await pending;
+    } catch (err) {
+      throw servingError(err);
+    }
+    return fetched.map((f, i) => toServing(f, fetches[i]!.key));
+  }
+
+  #prepare(feeds: ReadonlyArray<{ name: string }>, fetches: ReadonlyArray<{ name: string }>): Handle {
+    const key = `${feeds.map((f) => f.name).join(',')}|${fetches.map((f) => f.name).join(',')}`;
+    let prepared = this.#prepared.get(key);
+    if (!prepared) {
+      if (this.#prepared.size >= MAX_PREPARED) this.#prepared.clear();
+      prepared = this.addon.prepareServing(
+        this.handle,
+        feeds.map((f) => f.name),
+        fetches.map((f) => f.name),
+      );
+      this.#prepared.set(key, prepared);
+    }
+    return prepared;
+  }
+
+  /** Frees the session once runs in flight have finished; later runs throw UNAVAILABLE. */
+  close(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#prepared.clear();
+    this.addon.closeServing(this.handle);
+  }
+}
