@@ -29,6 +29,8 @@ interface ServeFlags {
   authToken?: string;
   maxBodyBytes: string;
   runtime?: string;
+  tensorflow_intra_op_parallelism?: string;
+  tensorflow_inter_op_parallelism?: string;
 }
 
 function int(name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -49,6 +51,16 @@ function bool(name: string, value: string | boolean | undefined): boolean {
   if (/^(true|1)$/i.test(value)) return true;
   if (/^(false|0)$/i.test(value)) return false;
   throw invalidValue(name, value, 'true or false');
+}
+
+/** TensorFlow reads its thread counts from the environment once, before the first session. */
+function tensorflowThreads(flags: ServeFlags): void {
+  const intra = int('tensorflow_intra_op_parallelism', flags.tensorflow_intra_op_parallelism ?? '0', 0, 4096);
+  if (intra > 0) process.env.TF_NUM_INTRAOP_THREADS = String(intra);
+  if (flags.tensorflow_inter_op_parallelism !== undefined)
+    process.env.TF_NUM_INTEROP_THREADS = String(
+      int('tensorflow_inter_op_parallelism', flags.tensorflow_inter_op_parallelism, -1, 4096),
+    );
 }
 
 /** A request body that fits a signature: zeros (or "") of its shape, -1 dims as 1, one example. */
@@ -137,6 +149,11 @@ export function registerServeCommand(program: Command): void {
     .option('--auth-token <token>', 'require "Authorization: Bearer <token>" (or set TFSCALE_AUTH_TOKEN)')
     .option('--max-body-bytes <n>', 'largest request body, after gzip', String(32 * 1024 * 1024))
     .option('--runtime <name>', 'force a serving runtime (savedmodel, tfjs, or a plugin’s)')
+    .option('--tensorflow_intra_op_parallelism <n>', 'threads one TensorFlow op may use; 0: one per core', '0')
+    .option(
+      '--tensorflow_inter_op_parallelism <n>',
+      'threads running independent TensorFlow ops; -1: in the thread that runs the model (default), 0: one per core',
+    )
     .action(async (flags: ServeFlags) => {
       const restPort = int('rest_api_port', flags.rest_api_port, 0, 65535);
       const grpcPort = int('port', flags.port, 0, 65535);
@@ -166,6 +183,7 @@ export function registerServeCommand(program: Command): void {
           '0',
           'a REST port: Prometheus metrics are served on it (--monitoring_config_file)',
         );
+      tensorflowThreads(flags);
       const container = await createSdkContainerWithPlugins();
       await selectBackend(container.resolve(BackendRegistryToken));
       const server = await startModelServer({
