@@ -23,8 +23,14 @@ export {
   type InferenceRequestMessage,
   serializeExamples,
 } from './grpc/classify-regress';
-export { type GrpcServerOptions, type GrpcServing, MAX_MESSAGE_BYTES, startGrpcServer } from './grpc/grpc-server';
-export { errorCode, toGrpcError } from './grpc/grpc-status';
+export {
+  type GrpcChannelArguments,
+  type GrpcServerOptions,
+  type GrpcServing,
+  MAX_MESSAGE_BYTES,
+  startGrpcServer,
+} from './grpc/grpc-server';
+export { errorCode, toGrpcStatus } from './grpc/grpc-status';
 export { handleGetModelStatus, handleReloadConfig, type ReloadableModelManager } from './grpc/model-service';
 export {
   DEFAULT_SIGNATURE,

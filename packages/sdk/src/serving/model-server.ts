@@ -119,7 +119,15 @@ export async function startModelServer(options: ModelServerOptions): Promise<Run
     }
     let boundGrpc: number | undefined;
     if (grpcPort !== 0) {
-      const grpc = await startGrpcServer({ manager, host, port: grpcPort, hooks: modelHooks, observers });
+      const grpc = await startGrpcServer({
+        manager,
+        host,
+        port: grpcPort,
+        hooks: modelHooks,
+        observers,
+        authToken: options.authToken,
+        logger: options.logger,
+      });
       boundGrpc = grpc.port;
       closers.push(() => grpc.shutdown(30_000));
     }

@@ -1,26 +1,27 @@
 /**
- * TF Serving's gRPC API on @grpc/grpc-js: `tensorflow.serving.PredictionService` and
- * `tensorflow.serving.ModelService`, messages (de)serialized by protobufjs from the shipped
- * .proto files, errors as TF Serving maps them. Model calls go through the shared predict hooks
- * (batching), and every Predict/Classify/Regress reports a RequestEvent (metrics), as the REST
- * front end does.
+ * TF Serving's gRPC API: `tensorflow.serving.PredictionService` and
+ * `tensorflow.serving.ModelService`, served directly on node:http2 (h2c with prior knowledge,
+ * what gRPC clients speak without TLS). Every method is unary, so grpc-call.ts handles a call
+ * in a few steps instead of a general gRPC server's per-call machinery. Messages are
+ * (de)serialized by protobufjs from the shipped .proto files, errors mapped as TF Serving maps
+ * them. Model calls go through the shared predict hooks (batching), and every
+ * Predict/Classify/Regress reports a RequestEvent (metrics), as the REST front end does.
  */
-import {
-  type ChannelOptions,
-  type handleUnaryCall,
-  Server,
-  ServerCredentials,
-  type ServiceDefinition,
-  type UntypedServiceImplementation,
-} from '@grpc/grpc-js';
+import { createServer, type Http2Server, type Http2Session, type Settings } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import type { Service } from 'protobufjs';
+import type { Logger } from '../../core/logger';
 import type { PredictHooks, PredictTiming, RequestObserver, ServingApi } from '../predict-hooks';
 import { type ModelManager, ServingError } from '../types';
 import { handleClassify, handleRegress } from './classify-regress';
-import { errorCode, toGrpcError } from './grpc-status';
+import { type CallRouter, digestToken, serveStream, type UnaryRoute } from './grpc-call';
+import { type GrpcChannelArguments, resolveChannelArguments } from './grpc-channel-args';
+import { errorCode } from './grpc-status';
 import { handleGetModelStatus, handleReloadConfig } from './model-service';
 import { type HandlerContext, handleGetModelMetadata, handlePredict } from './predict';
 import { servingRoot } from './proto-root';
+
+export type { GrpcChannelArguments } from './grpc-channel-args';
 
 /**
  * TF Serving sets `SetMaxMessageSize(INT32_MAX)` for both directions.
@@ -32,7 +33,7 @@ export const MAX_MESSAGE_BYTES = 2 ** 31 - 1;
 /**
  * Options of {@link startGrpcServer}.
  * @example
- *   const options: GrpcServerOptions = { manager, port: 8500, tensorContent: true };
+ *   const options: GrpcServerOptions = { manager, port: 8500, tensorContent: true, authToken: process.env.TOKEN };
  */
 export interface GrpcServerOptions {
   manager: ModelManager;
@@ -48,8 +49,17 @@ export interface GrpcServerOptions {
   tensorContent?: boolean;
   /** Receive and send limit in bytes (default {@link MAX_MESSAGE_BYTES}). */
   maxMessageBytes?: number;
-  /** Extra channel arguments (TF Serving's `--grpc_channel_arguments`). */
-  channelOptions?: ChannelOptions;
+  /**
+   * TF Serving's `--grpc_channel_arguments`: `grpc.max_receive_message_length`,
+   * `grpc.max_send_message_length` (both override maxMessageBytes; -1 is unlimited),
+   * `grpc.max_concurrent_streams` and `grpc.http2.max_frame_size` apply; others are ignored with
+   * a warning.
+   */
+  channelOptions?: GrpcChannelArguments;
+  /** Require call metadata `authorization: Bearer <token>` (the server's `--auth-token`). */
+  authToken?: string;
+  /** Where warnings go (ignored channel arguments); default process warnings. */
+  logger?: Logger;
 }
 
 /**
@@ -58,15 +68,20 @@ export interface GrpcServerOptions {
  *   const { port, shutdown } = await startGrpcServer({ manager, port: 0 });
  */
 export interface GrpcServing {
-  readonly server: Server;
+  /** The node:http2 server (h2c) under the gRPC API. */
+  readonly server: Http2Server;
   /** The bound port (useful with port 0). */
   readonly port: number;
   /**
-   * Stops accepting calls, lets in-flight calls finish for up to `graceMs` (default 5000), then
-   * cancels whatever is left.
+   * Stops accepting connections and calls (GOAWAY), lets in-flight calls finish for up to
+   * `graceMs` (default 5000), then closes whatever is left; resolves once all is closed.
    */
   shutdown(graceMs?: number): Promise<void>;
 }
+
+// Flow-control windows large enough that multi-megabyte tensors stream without stalls.
+const STREAM_WINDOW = 4 << 20;
+const CONNECTION_WINDOW = 16 << 20;
 
 /**
  * Starts the TF Serving gRPC API.
@@ -75,14 +90,62 @@ export interface GrpcServing {
  *   process.once('SIGTERM', () => grpc.shutdown(10_000));
  */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServing> {
+  const limit = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
+  const args = resolveChannelArguments(options.channelOptions ?? {}, (message) =>
+    options.logger ? options.logger.warn(message) : process.emitWarning(message, 'GrpcChannelArgumentWarning'),
+  );
+  const router: CallRouter = {
+    routes: routes(options),
+    maxReceive: args.maxReceive ?? limit,
+    maxSend: args.maxSend ?? limit,
+    tokenDigest: options.authToken ? digestToken(options.authToken) : undefined,
+  };
+  const settings: Settings = {
+    initialWindowSize: STREAM_WINDOW,
+    maxConcurrentStreams: args.maxConcurrentStreams ?? 1000,
+    ...(args.maxFrameSize === undefined ? {} : { maxFrameSize: args.maxFrameSize }),
+  };
+  // maxSessionMemory (MB) bounds what nghttp2 buffers per connection before refusing new streams.
+  const server = createServer({ settings, maxSessionMemory: 256 });
+  const sessions = new Set<Http2Session>();
+  let closing = false;
+  server.on('session', (session) => {
+    session.on('error', ignore);
+    if (closing) return session.close();
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+    session.setLocalWindowSize(CONNECTION_WINDOW);
+  });
+  server.on('sessionError', ignore);
+  server.on('stream', (stream, headers) => serveStream(router, stream, headers));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8500, options.host ?? '0.0.0.0', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shutdown = (graceMs = 5000) =>
+    new Promise<void>((resolve) => {
+      closing = true;
+      const force = setTimeout(() => {
+        for (const s of sessions) s.destroy();
+      }, graceMs);
+      server.close(() => {
+        clearTimeout(force);
+        resolve();
+      });
+      // GOAWAY: clients open no new streams here; each session closes once its calls are answered.
+      for (const s of sessions) s.close();
+    });
+  return { server, port, shutdown };
+}
+
+/** The routes of both services, by `:path`. */
+function routes(options: GrpcServerOptions): Map<string, UnaryRoute> {
   const { manager } = options;
   const observers = options.observers ?? [];
-  const limit = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
-  const server = new Server({
-    'grpc.max_receive_message_length': limit,
-    'grpc.max_send_message_length': limit,
-    ...options.channelOptions,
-  });
   const ctx: HandlerContext = { manager, hooks: options.hooks ?? {}, tensorContent: options.tensorContent ?? false };
   // Inference calls report one event each (TF Serving counts and times exactly these over gRPC).
   const measured =
@@ -118,91 +181,36 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
         }
       }
     };
-  server.addService(
-    definition(servingRoot().lookupService('tensorflow.serving.PredictionService')),
-    implement({
-      Predict: measured('predict', (req, timing) => handlePredict(ctx, req, timing)),
-      Classify: measured('classify', (req, timing) => handleClassify(ctx, req, timing)),
-      Regress: measured('regress', (req, timing) => handleRegress(ctx, req, timing)),
-      GetModelMetadata: (req) => handleGetModelMetadata(ctx, req),
-      MultiInference: () => {
-        throw new ServingError(
-          'UNIMPLEMENTED',
-          'MultiInference is not supported by tfscale; call Classify and Regress.',
-        );
-      },
-    }),
-  );
-  server.addService(
-    definition(servingRoot().lookupService('tensorflow.serving.ModelService')),
-    implement({
-      GetModelStatus: (req) => handleGetModelStatus(manager, req),
-      HandleReloadConfigRequest: (req) => handleReloadConfig(manager, req),
-    }),
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(
-      `${options.host ?? '0.0.0.0'}:${options.port ?? 8500}`,
-      ServerCredentials.createInsecure(),
-      (e, p) => (e ? reject(e) : resolve(p)),
-    );
+  const out = new Map<string, UnaryRoute>();
+  add(out, servingRoot().lookupService('tensorflow.serving.PredictionService'), {
+    Predict: measured('predict', (req, timing) => handlePredict(ctx, req, timing)),
+    Classify: measured('classify', (req, timing) => handleClassify(ctx, req, timing)),
+    Regress: measured('regress', (req, timing) => handleRegress(ctx, req, timing)),
+    GetModelMetadata: async (req) => handleGetModelMetadata(ctx, req),
+    MultiInference: async () => {
+      throw new ServingError('UNIMPLEMENTED', 'MultiInference is not supported by tfscale; call Classify and Regress.');
+    },
   });
-  return { server, port, shutdown: (graceMs = 5000) => shutdown(server, graceMs) };
+  add(out, servingRoot().lookupService('tensorflow.serving.ModelService'), {
+    GetModelStatus: async (req) => handleGetModelStatus(manager, req),
+    HandleReloadConfigRequest: async (req) => handleReloadConfig(manager, req),
+  });
+  return out;
 }
 
-/** A grpc-js service definition whose (de)serializers are the protobufjs types. */
-function definition(service: Service): ServiceDefinition {
-  const out: Record<string, ServiceDefinition[string]> = {};
+function add(out: Map<string, UnaryRoute>, service: Service, handlers: Record<string, UnaryRoute['handler']>): void {
   for (const method of service.methodsArray) {
+    const handler = handlers[method.name];
+    if (!handler) continue; // methods the API defines but nobody implements stay UNIMPLEMENTED
     method.resolve();
-    const req = method.resolvedRequestType!;
-    const res = method.resolvedResponseType!;
-    out[method.name] = {
-      path: `/${service.fullName.slice(1)}/${method.name}`,
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: (v: object) => Buffer.from(req.encode(v).finish()),
-      requestDeserialize: (b: Buffer) => req.decode(b),
-      responseSerialize: (v: object) => {
-        const bytes = res.encode(v).finish();
-        return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      },
-      responseDeserialize: (b: Buffer) => res.decode(b),
-      originalName: method.name,
-    };
-  }
-  return out;
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: request shapes are checked inside each handler
-type Handler = (request: any) => unknown;
-
-/** Unary handlers that return (or throw ServingError) mapped to grpc-js callbacks. */
-function implement(handlers: Record<string, Handler>): UntypedServiceImplementation {
-  const out: UntypedServiceImplementation = {};
-  for (const [name, handler] of Object.entries(handlers)) {
-    const unary: handleUnaryCall<unknown, unknown> = (call, callback) => {
-      Promise.resolve()
-        .then(() => handler(call.request))
-        .then(
-          (response) => callback(null, response),
-          (error) => callback(toGrpcError(error)),
-        );
-    };
-    out[name] = unary;
-  }
-  return out;
-}
-
-function shutdown(server: Server, graceMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const force = setTimeout(() => {
-      server.forceShutdown();
-      resolve();
-    }, graceMs);
-    server.tryShutdown(() => {
-      clearTimeout(force);
-      resolve();
+    out.set(`/${service.fullName.slice(1)}/${method.name}`, {
+      request: method.resolvedRequestType!,
+      response: method.resolvedResponseType!,
+      handler,
     });
-  });
+  }
+}
+
+function ignore(): void {
+  // A broken connection only ends its own calls.
 }

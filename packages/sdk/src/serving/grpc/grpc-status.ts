@@ -2,8 +2,8 @@
  * ServingError → gRPC status, as TF Serving's `ToGRPCStatus`: the TF code number is the gRPC
  * code, and messages over 1024 characters are cut with "...TRUNCATED".
  */
-import { status as GrpcStatus, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { ServingError, type ServingErrorCode } from '../types';
+import { GRPC_CODES, WireError } from './grpc-wire';
 
 const MESSAGE_LIMIT = 1024;
 
@@ -13,17 +13,16 @@ const MESSAGE_LIMIT = 1024;
  *   errorCode(new ServingError('NOT_FOUND', 'x')); // 'NOT_FOUND'
  */
 export function errorCode(error: unknown): ServingErrorCode {
-  return error instanceof ServingError ? error.code : 'INTERNAL';
+  return error instanceof ServingError || error instanceof WireError ? error.code : 'INTERNAL';
 }
 
 /**
- * The grpc-js error to pass to a unary callback.
+ * The status a failed call answers with: code number and message (not yet percent-encoded).
  * @example
- *   callback(toGrpcError(err));
+ *   const { code, message } = toGrpcStatus(err); // { code: 5, message: 'Servable not found …' }
  */
-export function toGrpcError(error: unknown): Partial<ServiceError> {
-  const code = errorCode(error);
+export function toGrpcStatus(error: unknown): { code: number; message: string } {
   const raw = error instanceof Error ? error.message : String(error);
-  const details = raw.length > MESSAGE_LIMIT ? `${raw.slice(0, MESSAGE_LIMIT)}...TRUNCATED` : raw;
-  return { code: GrpcStatus[code], details, metadata: new Metadata() };
+  const message = raw.length > MESSAGE_LIMIT ? `${raw.slice(0, MESSAGE_LIMIT)}...TRUNCATED` : raw;
+  return { code: GRPC_CODES[errorCode(error)], message };
 }
