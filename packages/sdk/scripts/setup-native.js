@@ -403,29 +403,48 @@ function nodeGypBin(from) {
 }
 
 /**
+ * Builds one target of native/binding.gyp (configure, then `node-gyp build <target>`, so one
+ * target's failure does not take the others down). Returns why it failed, or undefined.
+ * `tfDir` is the staged TensorFlow (`deps/`), which only tfscale_graph links.
+ */
+function buildTarget(sdkDir, target, tfDir) {
+  const nativeDir = path.join(sdkDir, 'native');
+  if (!fs.existsSync(path.join(nativeDir, 'binding.gyp'))) return `no ${nativeDir}/binding.gyp`;
+  const gyp = nodeGypBin(sdkDir);
+  const dir = nodeDir();
+  if (!gyp || !dir) return gyp ? 'no Node.js headers found for node-gyp' : 'node-gyp not found';
+  // A stale addon must not pass for a fresh one when this build fails.
+  fs.rmSync(path.join(nativeDir, 'build', 'Release', `${target}.node`), { force: true });
+  const env = { ...process.env, npm_config_nodedir: dir, JOBS: String(os.cpus().length) };
+  for (const args of [
+    ['configure', ...(tfDir ? [`--tf_dir=${tfDir}`] : [])],
+    ['build', target],
+  ]) {
+    const r = run(process.execPath, [gyp, ...args], { cwd: nativeDir, env });
+    if (r.error || r.status !== 0) {
+      const logFile = path.join(nativeDir, 'build', `${target}-build.log`);
+      fs.mkdirSync(path.dirname(logFile), { recursive: true });
+      fs.writeFileSync(logFile, `${r.stdout || ''}\n${r.stderr || ''}`);
+      // The compiler's first error says more than gyp's closing `not ok`.
+      const why = `${r.stdout || ''}\n${r.stderr || ''}`
+        .split('\n')
+        .find((l) => /error/i.test(l) && !/gyp ERR!/.test(l));
+      return `node-gyp ${args[0]} of ${target} failed (log: ${logFile}): ${(why || lastLine(r.stderr) || r.error?.message || '').trim()}`;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Builds tfscale's compiled-train-step addon (native/tfscale_graph.cc) against the TensorFlow
  * libraries just staged for tfjs-node, and checks that it loads. Records the outcome as
  * `compiledStep` in the tfjs-node status; a failure only means training runs eagerly.
  */
 function buildGraphAddon(sdkDir, pkgDir) {
-  const nativeDir = path.join(sdkDir, 'native');
-  const addon = path.join(nativeDir, 'build', 'Release', 'tfscale_graph.node');
+  const addon = path.join(sdkDir, 'native', 'build', 'Release', 'tfscale_graph.node');
   const fail = (reason) => ({ ok: false, reason, fix: 'npx tfscale setup-native --verbose' });
-  if (!fs.existsSync(path.join(nativeDir, 'binding.gyp'))) return fail(`no ${nativeDir}/binding.gyp`);
-  const gyp = nodeGypBin(sdkDir);
-  const dir = nodeDir();
-  if (!gyp || !dir) return fail(gyp ? 'no Node.js headers found for node-gyp' : 'node-gyp not found');
-  const tfDir = fs.realpathSync(path.join(pkgDir, 'deps'));
-  const r = run(process.execPath, [gyp, 'rebuild', `--tf_dir=${tfDir}`], {
-    cwd: nativeDir,
-    env: { ...process.env, npm_config_nodedir: dir, JOBS: String(os.cpus().length) },
-  });
-  if (r.error || r.status !== 0) {
-    const logFile = path.join(nativeDir, 'build', 'tfscale-build.log');
-    fs.mkdirSync(path.dirname(logFile), { recursive: true });
-    fs.writeFileSync(logFile, `${r.stdout || ''}\n${r.stderr || ''}`);
-    return fail(`node-gyp build failed (log: ${logFile}): ${lastLine(r.stderr)}`);
-  }
+  const failed = buildTarget(sdkDir, 'tfscale_graph', fs.realpathSync(path.join(pkgDir, 'deps')));
+  if (failed) return fail(failed);
   const probe = run(process.execPath, ['-e', `console.log(require(${JSON.stringify(addon)}).tensorflowVersion)`], {
     env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
   });
@@ -449,6 +468,31 @@ function withGraphAddon(status, pkgDir, rebuild) {
 }
 
 /**
+ * Builds the REST reader's number scanner (native/json_numbers.cc, no TensorFlow) unless a
+ * loading build newer than its source is there. A failure only means REST bodies parse in JS.
+ */
+function buildJsonAddon(sdkDir, tfPkgDir, rebuild) {
+  const source = path.join(sdkDir, 'native', 'json_numbers.cc');
+  const addon = path.join(sdkDir, 'native', 'build', 'Release', 'tfscale_json.node');
+  const loads = () =>
+    run(process.execPath, ['-e', `if(typeof require(${JSON.stringify(addon)}).scan!=='function')process.exit(1)`])
+      .status === 0;
+  const fresh = () => fs.existsSync(addon) && fs.statSync(addon).mtimeMs >= fs.statSync(source).mtimeMs;
+  if (!fs.existsSync(source)) return;
+  if (!rebuild && fresh() && loads()) return log('ready: REST JSON number scanner (built earlier)');
+  // The staged TensorFlow, when there is one, keeps the configured tree good for tfscale_graph too.
+  const deps = tfPkgDir && path.join(tfPkgDir, 'deps', 'lib');
+  const tfDir = deps && fs.existsSync(deps) ? fs.realpathSync(path.dirname(deps)) : undefined;
+  const failed = buildTarget(sdkDir, 'tfscale_json', tfDir);
+  const why = failed || (loads() ? undefined : 'the built tfscale_json.node does not load');
+  log(
+    why
+      ? `REST JSON number scanner unavailable (request bodies parse in JS, slower): ${why}. Fix: npx tfscale setup-native --verbose`
+      : 'ready: REST JSON number scanner',
+  );
+}
+
+/**
  * Builds the native backend; resolves to the status written beside each package.
  * @example
  *   await require('@tfscale/sdk/scripts/setup-native.js').setupNative({ gpu: false });
@@ -463,6 +507,7 @@ async function setupNative(opts = {}) {
   const targets = [];
   if (cpuDir) targets.push(['@tensorflow/tfjs-node', cpuDir, false]);
   if (gpuDir && (opts.gpu ?? hasGpu())) targets.push(['@tensorflow/tfjs-node-gpu', gpuDir, true]);
+  if (process.env.TFSCALE_SKIP_NATIVE !== '1' || opts.force) buildJsonAddon(sdkDir, cpuDir, opts.force);
   if (targets.length === 0) {
     console.log(
       '[tfscale] native TensorFlow backend not available: @tensorflow/tfjs-node is not installed. Falling back to WASM. Fix: npm install @tensorflow/tfjs-node@4.22.0 --no-save && npx tfscale setup-native',

@@ -29,7 +29,7 @@ describe('JSON reader (rapidjson semantics)', () => {
       '[1, -1, 2147483648, -2147483649, 4294967296, 9223372036854775807, 18446744073709551615, 1.0, 1e2, 18446744073709551616]',
     ) as NumArray;
     assert.ok(a instanceof NumArray);
-    assert.deepEqual(a.kinds, [
+    assert.deepEqual(Array.from(a.kinds), [
       NUM_INT,
       NUM_INT,
       NUM_UINT,
@@ -49,7 +49,7 @@ describe('JSON reader (rapidjson semantics)', () => {
   it('parses NaN, Inf and Infinity tokens (kParseNanAndInfFlag) and decimals correctly rounded', () => {
     const a = parse('[NaN, Infinity, -Infinity, Inf, -Inf, 0.1, 3.141592653589793238, 1e-320]') as NumArray;
     assert.ok(Number.isNaN(a.values[0]));
-    assert.deepEqual(a.values.slice(1, 5), [Infinity, -Infinity, Infinity, -Infinity]);
+    assert.deepEqual(Array.from(a.values).slice(1, 5), [Infinity, -Infinity, Infinity, -Infinity]);
     assert.equal(a.values[5], 0.1);
     assert.equal(a.values[6], Math.PI);
     assert.equal(a.values[7], 1e-320);

@@ -20,8 +20,9 @@ import {
   NUM_INT64_POS,
   NUM_UINT,
   NUM_UINT64,
-  NumArray,
 } from './json-value';
+import { type NumberScanner, numberScanner } from './native-numbers';
+import { numbersAbandon, numbersBegin, numbersCount, numbersEnd, numbersPush, scanNumbers } from './number-slab';
 
 const MAX_DEPTH = 1000;
 
@@ -39,7 +40,7 @@ const ESCAPES: Record<number, number> = { 34: 0x22, 92: 0x5c, 47: 0x2f, 98: 8, 1
  */
 export function parseJson(body: Uint8Array): JsonValue {
   if (body.length === 0) throw new ServingError('INVALID_ARGUMENT', 'JSON Parse error: The document is empty');
-  return new Reader(Buffer.from(body.buffer, body.byteOffset, body.length)).document();
+  return new Reader(Buffer.from(body.buffer, body.byteOffset, body.length), numberScanner()).document();
 }
 
 class Reader {
@@ -47,7 +48,10 @@ class Reader {
   private nv = 0;
   private nk = 0;
   private nb: bigint | undefined;
-  constructor(private readonly b: Buffer) {}
+  constructor(
+    private readonly b: Buffer,
+    private readonly scanner: NumberScanner | undefined,
+  ) {}
 
   document(): JsonValue {
     this.ws();
@@ -140,26 +144,31 @@ class Reader {
       this.i++;
       return [];
     }
-    let values: number[] | undefined = [];
-    const kinds: number[] = [];
+    // All numbers so far: they go to the number slab.
+    let numbers = true;
+    numbersBegin();
     let bigs: Map<number, bigint> | undefined;
     let items: JsonValue[] = [];
     for (;;) {
-      const c = this.peek();
+      let c = this.peek();
+      if (numbers && this.scanner && ((c >= 0x30 && c <= 0x39) || c === 0x2d)) {
+        // The plain numbers natively; what it leaves (the next element) goes the JS way.
+        this.i = scanNumbers(this.scanner, this.b, this.i);
+        if (this.b[this.i - 1] === 0x5d) return numbersEnd(bigs);
+        c = this.peek();
+      }
       const numeric = c !== 0x22 && c !== 0x5b && c !== 0x7b && c !== 0x74 && c !== 0x66 && c !== 0x6e;
-      if (values && numeric) {
+      if (numbers && numeric) {
         this.number();
         if (this.nb !== undefined) {
           bigs ??= new Map();
-          bigs.set(values.length, this.nb);
+          bigs.set(numbersCount(), this.nb);
         }
-        values.push(this.nv);
-        kinds.push(this.nk);
+        numbersPush(this.nv, this.nk);
       } else {
-        if (values) {
-          const held = new NumArray(values, kinds, bigs);
-          items = values.map((_, k) => held.at(k));
-          values = undefined;
+        if (numbers) {
+          items = numbersAbandon(bigs);
+          numbers = false;
         }
         items.push(this.value(depth + 1));
       }
@@ -167,7 +176,7 @@ class Reader {
       const d = this.peek();
       this.i++;
       if (d === 0x2c) this.ws();
-      else if (d === 0x5d) return values ? new NumArray(values, kinds, bigs) : items;
+      else if (d === 0x5d) return numbers ? numbersEnd(bigs) : items;
       else this.fail("Missing a comma or ']' after an array element.", this.i - 1);
     }
   }

@@ -57,14 +57,15 @@ export class JsonNumber {
 }
 
 /**
- * A non-empty array whose elements are all numbers.
+ * A non-empty array whose elements are all numbers. The reader gives typed arrays (views of a
+ * shared slab: copy them to keep them past the request).
  * @example
  *   const a = new NumArray([1.5], [NUM_DOUBLE]); a.at(0).value; // 1.5
  */
 export class NumArray {
   constructor(
-    readonly values: number[],
-    readonly kinds: number[],
+    readonly values: ArrayLike<number>,
+    readonly kinds: ArrayLike<number>,
     /** Exact values of 64-bit integer elements, by index. */
     readonly bigs?: Map<number, bigint>,
   ) {}
