@@ -507,7 +507,9 @@ async function setupNative(opts = {}) {
   const targets = [];
   if (cpuDir) targets.push(['@tensorflow/tfjs-node', cpuDir, false]);
   if (gpuDir && (opts.gpu ?? hasGpu())) targets.push(['@tensorflow/tfjs-node-gpu', gpuDir, true]);
-  if (process.env.TFSCALE_SKIP_NATIVE !== '1' || opts.force) buildJsonAddon(sdkDir, cpuDir, opts.force);
+  // Ours only: not when building another project's packages.
+  if ((process.env.TFSCALE_SKIP_NATIVE !== '1' || opts.force) && !process.env.TFSCALE_NATIVE_ROOT)
+    buildJsonAddon(sdkDir, cpuDir, opts.force);
   if (targets.length === 0) {
     console.log(
       '[tfscale] native TensorFlow backend not available: @tensorflow/tfjs-node is not installed. Falling back to WASM. Fix: npm install @tensorflow/tfjs-node@4.22.0 --no-save && npx tfscale setup-native',

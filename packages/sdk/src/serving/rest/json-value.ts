@@ -57,8 +57,9 @@ export class JsonNumber {
 }
 
 /**
- * A non-empty array whose elements are all numbers. The reader gives typed arrays (views of a
- * shared slab: copy them to keep them past the request).
+ * A non-empty array whose elements are all numbers. The reader gives typed arrays: views of a
+ * shared slab (number-slab.ts) that is never written again, so they stay valid; one kept for
+ * long keeps its slab (up to 576 KB) alive.
  * @example
  *   const a = new NumArray([1.5], [NUM_DOUBLE]); a.at(0).value; // 1.5
  */

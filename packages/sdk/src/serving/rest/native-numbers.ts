@@ -26,6 +26,8 @@ export interface NumberScanner {
   ): number;
 }
 
+/** The scan() signature this code calls (json_numbers.cc exports the one it has). */
+const ABI = 2;
 let cached: { scanner?: NumberScanner } | undefined;
 let disabled = false;
 
@@ -53,8 +55,9 @@ export function numberScanner(): NumberScanner | undefined {
     cached = {};
     try {
       if (fs.existsSync(file)) {
-        const mod = require(file) as Partial<NumberScanner>;
-        if (typeof mod.scan === 'function') cached.scanner = mod as NumberScanner;
+        const mod = require(file) as Partial<NumberScanner> & { abi?: number };
+        // A build older than its source (setup-native not rerun) is not called with new arguments.
+        if (typeof mod.scan === 'function' && mod.abi === ABI) cached.scanner = mod as NumberScanner;
       }
     } catch {
       // A broken build only costs speed.
