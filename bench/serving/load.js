@@ -180,4 +180,4 @@ async function grpcJsLoad({ port, model, inputKey, shape, concurrency, seconds }
   }
 }
 
-module.exports = { restLoad, grpcLoad, grpcJsLoad };
+module.exports = { restLoad, grpcLoad, grpcJsLoad, restBody, predictFrame };

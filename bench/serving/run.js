@@ -7,8 +7,9 @@
  * generators). Models: the MLP 784-256-10 and a CNN sized so one row takes over 1 ms
  * (bench/serving/server.ts). Every request carries one row.
  *
- * The servers run in their own processes (bench/serving/server.ts); this process is the load
- * generator (bench/serving/load.js: autocannon for REST, a bare HTTP/2 gRPC client). Every cell
+ * The servers run in their own processes (bench/serving/server.ts). Load generators: wrk (REST) and
+ * h2load (gRPC) when installed (`apt-get install wrk nghttp2-client`; bench/serving/native-load.js),
+ * else this process (bench/serving/load.js: autocannon, a bare HTTP/2 gRPC client). Every cell
  * is the median of BENCH_RUNS runs of BENCH_SECONDS after a 1 s warm-up. Per run it records the
  * load generator's CPU time (this process) and, on Linux, the server's (its /proc stat), both
  * per request and as a share of the machine: on a small machine they compete for the same cores.
@@ -28,6 +29,7 @@ const os = require('node:os');
 const path = require('node:path');
 const readline = require('node:readline');
 const { restLoad, grpcLoad, grpcJsLoad } = require('./load');
+const { NATIVE, wrkLoad, h2loadLoad } = require('./native-load');
 const { servingReport } = require('./report');
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -40,6 +42,13 @@ const MODELS = (process.env.BENCH_MODELS ?? 'mlp,cnn').split(',');
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,16,64').split(',').map(Number);
 const ROW_SHAPE = { mlp: [784], cnn: [28, 28, 1] };
 const CORES = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+// The leanest load generator installed for each protocol (its CPU competes with the server's).
+const REST_LOAD = NATIVE.wrk ? wrkLoad : restLoad;
+const GRPC_LOAD = NATIVE.h2load ? h2loadLoad : grpcLoad;
+const LOAD_GENERATORS = {
+  REST: NATIVE.wrk ? 'wrk' : 'autocannon',
+  gRPC: NATIVE.h2load ? 'h2load' : 'node:http2 client',
+};
 const TICKS = (() => {
   try {
     return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
@@ -109,6 +118,7 @@ function medianCell(runs) {
   cell.runsRps = runs.map((r) => Math.round(r.rps));
   delete cell.requests;
   delete cell.seconds;
+  delete cell.loadGenCpuSeconds;
   return cell;
 }
 
@@ -126,7 +136,8 @@ async function measure(load, { serverPid, restPort }) {
     const { user, system } = process.cpuUsage(cpu0);
     const serverCpu = server0 === undefined ? undefined : processCpu(serverPid) - server0;
     const after = restPort ? await batchStats(restPort) : undefined;
-    const lgCpu = (user + system) / 1e6;
+    // External generators report their own CPU; in-process ones are this process.
+    const lgCpu = r.loadGenCpuSeconds ?? (user + system) / 1e6;
     runs.push({
       ...r,
       loadGenCpuShare: lgCpu / (wall * CORES),
@@ -156,8 +167,8 @@ async function servedRows(dir, model, batching) {
   const shape = ROW_SHAPE[model];
   try {
     for (const [pathName, load] of [
-      ['REST', restLoad],
-      ['gRPC', grpcLoad],
+      ['REST', REST_LOAD],
+      ['gRPC', GRPC_LOAD],
     ]) {
       for (const concurrency of CONCURRENCY) {
         const port = pathName === 'REST' ? restPort : grpcPort;
@@ -190,8 +201,8 @@ async function floorRows(dir, model) {
   const shape = ROW_SHAPE[model];
   try {
     for (const [pathName, load, port] of [
-      ['floor: node:http, canned reply', restLoad, rest],
-      ['floor: grpc-js, canned reply', grpcLoad, grpc],
+      ['floor: node:http, canned reply', REST_LOAD, rest],
+      ['floor: node:http2 gRPC, canned reply', GRPC_LOAD, grpc],
     ]) {
       for (const concurrency of CONCURRENCY) {
         const cell = await measure((seconds) => load({ port, model, inputKey: 'x', shape, concurrency, seconds }), {
@@ -235,6 +246,7 @@ async function main() {
     runs: RUNS,
     loadAverage: os.loadavg(),
     loadAverageBefore: loadBefore,
+    loadGenerators: LOAD_GENERATORS,
     tfThreads: {
       TF_NUM_INTRAOP_THREADS: process.env.TF_NUM_INTRAOP_THREADS ?? 'default',
       TF_NUM_INTEROP_THREADS: process.env.TF_NUM_INTEROP_THREADS ?? 'default',

@@ -10,15 +10,15 @@
  *                                     prints {"runs": [...]} (per run: calls/s, rows/s, p50, p99,
  *                                     CPU µs per call)
  *   floor <dir> <model>               the transport floor: a bare node:http server and a bare
- *                                     grpc-js PredictionService that read the request (not parse it)
+ *                                     node:http2 gRPC responder that read the request (not parse it)
  *                                     and answer the model's real response to the bench row;
  *                                     prints {"rest","grpc"}
  */
 import * as fs from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createHttp2Server } from 'node:http2';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { loadTf, writeSavedModel } from '@tfscale/sdk';
 import type { ServingTensor } from '../../packages/sdk/src/serving';
 
@@ -32,7 +32,7 @@ const modelServer: typeof import('../../packages/sdk/src/serving/model-server') 
 /** Row shape of each model's input. */
 export const ROW_SHAPE: Record<string, number[]> = { mlp: [784], cnn: [28, 28, 1] };
 /** Filters of the CNN's first conv (then 2x, 4x): sized so one row takes over 1 ms on 2 cores. */
-const CNN_FILTERS = Number(process.env.BENCH_CNN_FILTERS ?? 48);
+const CNN_FILTERS = Number(process.env.BENCH_CNN_FILTERS ?? 64);
 
 async function write(dir: string): Promise<void> {
   const tf = loadTf();
@@ -170,28 +170,25 @@ async function floor(dir: string, model: string): Promise<void> {
       model_spec: { name: model, version: { value: 1 }, signature_name: 'serving_default' },
     })
     .finish();
-  const replyBytes = Buffer.from(reply);
-  const grpcServer = new Server();
-  grpcServer.addService(
-    {
-      Predict: {
-        path: '/tensorflow.serving.PredictionService/Predict',
-        requestStream: false,
-        responseStream: false,
-        requestSerialize: (v: Buffer) => v,
-        requestDeserialize: (b: Buffer) => b,
-        responseSerialize: (v: Buffer) => v,
-        responseDeserialize: (b: Buffer) => b,
-      },
-    },
-    { Predict: (_call: unknown, callback: (e: null, v: Buffer) => void) => callback(null, replyBytes) },
-  );
-  const grpc = await new Promise<number>((resolve, reject) =>
-    grpcServer.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
-  );
+  const replyFrame = Buffer.alloc(5 + reply.length);
+  replyFrame.writeUInt32BE(reply.length, 1);
+  replyFrame.set(reply, 5);
+  // gRPC's minimum on node:http2 (the model server's transport): read the frame, answer it canned.
+  const h2 = createHttp2Server();
+  h2.on('stream', (stream) => {
+    stream.on('data', () => undefined);
+    stream.on('end', () => {
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+      stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      stream.end(replyFrame);
+    });
+    stream.on('error', () => undefined);
+  });
+  const grpc = await freePort();
+  await new Promise<void>((resolve) => h2.listen(grpc, '127.0.0.1', resolve));
   process.stdout.write(`${JSON.stringify({ rest, grpc })}\n`);
   untilStdinEnds(async () => {
-    grpcServer.forceShutdown();
+    h2.close();
     http.closeAllConnections();
     await new Promise<void>((resolve) => http.close(() => resolve()));
   });
