@@ -151,12 +151,19 @@ class Reader {
     numbersBegin();
     let bigs: Map<number, bigint> | undefined;
     let items: JsonValue[] = [];
+    // Elements to leave to JS after the scanner took none (doubling while it keeps taking none:
+    // an array of int64s or subnormals would otherwise pay a native call per element).
+    let skip = 0;
+    let backoff = 1;
     for (;;) {
       let c = this.peek();
-      if (numbers && this.scanner && ((c >= 0x30 && c <= 0x39) || c === 0x2d)) {
+      if (numbers && this.scanner && ((c >= 0x30 && c <= 0x39) || c === 0x2d) && skip-- <= 0) {
         // The plain numbers natively; what it leaves (the next element) goes the JS way.
-        this.i = scanNumbers(this.scanner, this.b, this.i);
+        const at = this.i;
+        this.i = scanNumbers(this.scanner, this.b, at);
         if (this.b[this.i - 1] === 0x5d) return numbersEnd(bigs);
+        if (this.i !== at) backoff = 1;
+        else [skip, backoff] = [backoff, Math.min(backoff * 2, 64)];
         c = this.peek();
       }
       const numeric = c !== 0x22 && c !== 0x5b && c !== 0x7b && c !== 0x74 && c !== 0x66 && c !== 0x6e;
