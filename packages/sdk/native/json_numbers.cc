@@ -18,7 +18,8 @@ namespace {
 // Token kinds, as NUM_* in src/serving/rest/json-value.ts.
 constexpr uint8_t kInt = 0, kUint = 1, kInt64Neg = 2, kInt64Pos = 3, kDouble = 5;
 
-// 10^k for k in [kMinPow, kMaxPow] as (hi + lo) * 2^e2 with hi in [1, 2): 117+ correct bits.
+// 10^k for k in [kMinPow, kMaxPow] as (hi + lo) * 2^e2 with hi in [1, 2), within 2^-104 relative
+// (117 bits truncated, then lo rounded to a double).
 constexpr int kMinPow = -350, kMaxPow = 330;
 struct Pow10 {
   double hi, lo;
