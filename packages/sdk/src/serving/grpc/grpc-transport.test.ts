@@ -160,6 +160,22 @@ describe('grpc transport on node:http2: auth, deadlines, compression, limits, fr
     }
   });
 
+  it('keeps serving when clients drop their connection mid-request or mid-answer', async () => {
+    for (const cut of ['request', 'answer']) {
+      const session = http2.connect(`http://127.0.0.1:${server.port}`);
+      session.on('error', () => {});
+      const stream = session.request({ ':method': 'POST', ':path': PREDICT, 'content-type': 'application/grpc' });
+      stream.on('error', () => {});
+      const message = frame(predictBytes([[1, 1]]));
+      if (cut === 'request') stream.write(message.subarray(0, 8));
+      else stream.end(message);
+      await new Promise((r) => setTimeout(r, cut === 'request' ? 20 : 0));
+      session.destroy(); // no RST_STREAM, no GOAWAY: the TCP connection just ends
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual((await c.call(c.prediction, 'Predict', request([[1, 1]]))).outputs.y.float_val, [2, 2]);
+  });
+
   it('decompresses a gzip request from grpc-js (grpc.default_compression_algorithm)', async () => {
     const flags: number[] = [];
     const encodings: unknown[] = [];
