@@ -78,6 +78,31 @@ function token(r: () => number): string {
   }
 }
 
+/**
+ * 19-digit decimals within ~2^-110 of a midpoint between two doubles, where only an exact (or
+ * verified) method rounds right: convergents h/k of 2^q/10^r with k odd in [2^53, 2^54), so that
+ * h·10^r ≈ k·2^q, a midpoint.
+ */
+function nearMidpoints(): string[] {
+  const out: string[] = [];
+  for (let r = -40; r <= 40; r++) {
+    for (let q = -200; q <= 200; q++) {
+      let [x, y] = [q >= 0 ? 2n ** BigInt(q) : 1n, q >= 0 ? 1n : 2n ** BigInt(-q)];
+      if (r >= 0) y *= 10n ** BigInt(r);
+      else x *= 10n ** BigInt(-r);
+      let [h0, h1, k0, k1] = [0n, 1n, 1n, 0n];
+      while (y !== 0n) {
+        const a = x / y;
+        [x, y] = [y, x - a * y];
+        [h0, h1, k0, k1] = [h1, a * h1 + h0, k1, a * k1 + k0];
+        if (k1 >= 2n ** 54n || h1 >= 10n ** 19n) break;
+        if (k1 >= 2n ** 53n && (k1 & 1n) === 1n && h1 >= 10n ** 18n) out.push(`${h1}e${r}`);
+      }
+    }
+  }
+  return out;
+}
+
 function withScanner<T>(on: boolean, fn: () => T): T {
   setNumberScannerDisabled(!on);
   try {
@@ -178,6 +203,14 @@ describe('native number scanner (same results as the JS reader)', () => {
       });
     }
     assert.ok(total >= 200_000);
+  });
+
+  it('rounds decimals within 2^-110 of a midpoint like Number() (it leaves them to JS)', () => {
+    const hard = nearMidpoints();
+    assert.ok(hard.length > 50, `${hard.length} cases`);
+    const parsed = withScanner(true, () => parseJson(Buffer.from(`[${hard.join(',')}]`))) as NumArray;
+    for (let i = 0; i < hard.length; i++)
+      assert.ok(Object.is(parsed.values[i], Number(hard[i])), `${hard[i]}: ${parsed.values[i]}`);
   });
 
   it('gives the same errors and offsets on malformed and truncated arrays', () => {
