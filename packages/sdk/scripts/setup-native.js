@@ -436,9 +436,10 @@ function buildTarget(sdkDir, target, tfDir) {
 }
 
 /**
- * Builds tfscale's compiled-train-step addon (native/tfscale_graph.cc) against the TensorFlow
- * libraries just staged for tfjs-node, and checks that it loads. Records the outcome as
- * `compiledStep` in the tfjs-node status; a failure only means training runs eagerly.
+ * Builds tfscale's TensorFlow addon (native/tfscale_graph.cc, the compiled train step, and
+ * serving_session.cc, SavedModel runs off the JS thread) against the TensorFlow libraries just
+ * staged for tfjs-node, and checks that it loads. Records the outcome as `compiledStep` in the
+ * tfjs-node status; a failure only means training runs eagerly and serving uses tfjs-node's binding.
  */
 function buildGraphAddon(sdkDir, pkgDir) {
   const addon = path.join(sdkDir, 'native', 'build', 'Release', 'tfscale_graph.node');
@@ -461,7 +462,7 @@ function withGraphAddon(status, pkgDir, rebuild) {
   writeStatus(pkgDir, next);
   log(
     compiledStep.ok
-      ? `ready: compiled train step addon (TensorFlow ${compiledStep.tensorflow})`
+      ? `ready: compiled train step and SavedModel serving addon (TensorFlow ${compiledStep.tensorflow})`
       : `compiled train step unavailable (training runs eagerly): ${compiledStep.reason}`,
   );
   return next;
