@@ -176,6 +176,32 @@ describe('grpc transport on node:http2: auth, deadlines, compression, limits, fr
     assert.deepEqual((await c.call(c.prediction, 'Predict', request([[1, 1]]))).outputs.y.float_val, [2, 2]);
   });
 
+  it('shutdown(graceMs) closes calls still running after the grace period and resolves', async () => {
+    let entered!: () => void;
+    const inModel = new Promise<void>((r) => (entered = r));
+    const never = new Promise<void>(() => {});
+    const s = await startGrpcServer({
+      manager: slowManager(() => {
+        entered();
+        return never;
+      }),
+      host: '127.0.0.1',
+      port: 0,
+    });
+    const sc = clients(s.port);
+    try {
+      const stuck = grpcError(sc.call(sc.prediction, 'Predict', request([[1, 1]])));
+      await inModel;
+      const started = Date.now();
+      await s.shutdown(200);
+      const waited = Date.now() - started;
+      assert.ok(waited >= 150 && waited < 2000, `shutdown took ${waited} ms`);
+      assert.ok([grpc.status.UNAVAILABLE, grpc.status.INTERNAL].includes((await stuck).code), 'the stuck call ends');
+    } finally {
+      sc.close();
+    }
+  });
+
   it('decompresses a gzip request from grpc-js (grpc.default_compression_algorithm)', async () => {
     const flags: number[] = [];
     const encodings: unknown[] = [];
