@@ -6,7 +6,8 @@
  *   serve <dir> <model> <on|off>      starts the model server (REST + gRPC, Prometheus on), batching
  *                                     on or off, and prints {"rest","grpc","inputKey"} as one line
  *   raw <dir> <model> <rows> <secs> <runs>
- *                                     calls the servable in a loop (no server), `runs` times, and
+ *                                     calls the model's session inline in a loop (no server, no
+ *                                     thread hand-off: the fastest in-process call), `runs` times, and
  *                                     prints {"runs": [...]} (per run: calls/s, rows/s, p50, p99,
  *                                     CPU µs per call)
  *   floor <dir> <model>               the transport floor: a bare node:http server and a bare
@@ -110,11 +111,17 @@ function benchRow(model: string, rows: number): ServingTensor {
 }
 
 async function raw(dir: string, model: string, rows: number, seconds: number, runs: number): Promise<void> {
-  const servable = await new serving.SavedModelRuntime().load(path.join(dir, model, '1'));
+  const versionDir = path.join(dir, model, '1');
+  const servable = await new serving.SavedModelRuntime().load(versionDir);
   const spec = servable.signatures.serving_default!;
-  const inputs = { [spec.inputs[0]!.key]: benchRow(model, rows) };
+  await servable.dispose();
+  // The fastest in-process call: the session itself, inline (no hand-off to another thread).
+  const session = await serving.NativeSession.open(versionDir, ['serve']);
+  const feeds = [{ name: spec.inputs[0]!.name, tensor: benchRow(model, rows) }];
+  const fetches = spec.outputs.map((o) => ({ name: o.name, key: o.key }));
+  const call = () => session.run(feeds, fetches, 'inline');
   const warmUntil = performance.now() + 500;
-  while (performance.now() < warmUntil) await servable.predict('serving_default', inputs);
+  while (performance.now() < warmUntil) await call();
   const out = [];
   for (let run = 0; run < runs; run++) {
     const latencies: number[] = [];
@@ -123,7 +130,7 @@ async function raw(dir: string, model: string, rows: number, seconds: number, ru
     const end = start + seconds * 1000;
     while (performance.now() < end) {
       const t = performance.now();
-      await servable.predict('serving_default', inputs);
+      await call();
       latencies.push(performance.now() - t);
     }
     const wall = (performance.now() - start) / 1000;
@@ -141,7 +148,7 @@ async function raw(dir: string, model: string, rows: number, seconds: number, ru
     });
   }
   process.stdout.write(`${JSON.stringify({ runs: out })}\n`);
-  await servable.dispose();
+  session.close();
 }
 
 /** Bare servers answering the model's real reply to the bench row, so bytes on the wire match. */
@@ -175,12 +182,21 @@ async function floor(dir: string, model: string): Promise<void> {
   replyFrame.set(reply, 5);
   // gRPC's minimum on node:http2 (the model server's transport): read the frame, answer it canned.
   const h2 = createHttp2Server();
+  h2.on('sessionError', () => undefined);
   h2.on('stream', (stream) => {
     stream.on('data', () => undefined);
     stream.on('end', () => {
-      stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
-      stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
-      stream.end(replyFrame);
+      // h2load ends a timed run by closing the connection with calls still open.
+      if (stream.destroyed || stream.closed) return;
+      try {
+        stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+        stream.once('wantTrailers', () => {
+          if (!stream.destroyed) stream.sendTrailers({ 'grpc-status': '0' });
+        });
+        stream.end(replyFrame);
+      } catch {
+        stream.destroy();
+      }
     });
     stream.on('error', () => undefined);
   });

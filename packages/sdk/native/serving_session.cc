@@ -6,8 +6,12 @@
 #include <tensorflow/c/c_api.h>
 #include <tensorflow/c/tf_tstring.h>
 
+#include <chrono>
 #include <cstring>
 #include <string>
+#ifdef __linux__
+#include <sched.h>
+#endif
 #include <vector>
 
 namespace {
@@ -202,6 +206,7 @@ struct Call {
   napi_ref preparedRef = nullptr;
   std::vector<TF_Tensor*> inputs, outputs;
   TF_Status* status = nullptr;
+  double runMicros = 0;  // TF_SessionRun alone, for the caller's inline/off-thread choice
   napi_async_work work = nullptr;
   napi_deferred deferred = nullptr;
 
@@ -315,14 +320,30 @@ napi_value Outputs(napi_env env, Call* c) {
     napi_set_named_property(env, obj, "data", data);
     napi_set_element(env, list, i, obj);
   }
+  napi_value micros;
+  napi_create_double(env, c->runMicros, &micros);
+  napi_set_named_property(env, list, "runMicros", micros);
   return list;
 }
 
 void Execute(napi_env, void* data) {
+#ifdef __linux__
+  // SCHED_BATCH: a woken worker does not preempt the running JS thread (CFS skips wakeup
+  // preemption for batch threads), so handing a run over no longer stalls the thread that reads
+  // and answers requests. MLP over REST at c=64, 2 cores: hand-off 21-27 -> 12-16 us.
+  static thread_local bool batch = false;
+  if (!batch) {
+    batch = true;
+    sched_param param{};
+    sched_setscheduler(0, SCHED_BATCH, &param);
+  }
+#endif
   auto* c = static_cast<Call*>(data);
   Prepared* p = c->prepared;
+  auto start = std::chrono::steady_clock::now();
   TF_SessionRun(p->owner->session, nullptr, p->feeds.data(), c->inputs.data(), (int)p->feeds.size(),
                 p->fetches.data(), c->outputs.data(), (int)p->fetches.size(), nullptr, 0, nullptr, c->status);
+  c->runMicros = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
 }
 
 void Finish(napi_env env, Call* c) {
@@ -344,7 +365,7 @@ void Complete(napi_env env, napi_status, void* data) {
 }
 
 // runServing(prepared, dtypes: number[], shapes: number[][], data: (TypedArray | Uint8Array[])[], async: boolean)
-//   -> { dtype, shape, data: ArrayBuffer | Buffer[] }[]  (a Promise of it when async)
+//   -> { dtype, shape, data: ArrayBuffer | Buffer[] }[] with .runMicros  (a Promise of it when async)
 napi_value RunServing(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value args[5];

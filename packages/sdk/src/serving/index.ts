@@ -147,6 +147,7 @@ export { JsonWriter, jsonValueToString } from './rest/json-writer';
 export { KServeV2Api, type KServeV2Options } from './rest/kserve-v2';
 export { modelMetadataJson, modelStatusJson, protoJsonText } from './rest/model-status-json';
 export { type RestReply, restError, TfServingRestApi, type TfServingRestOptions } from './rest/tf-serving-rest';
+export type { RunPlacement } from './runtimes/addon-session';
 export { type NativeFeed, NativeSession, nativeBinding } from './runtimes/native-session';
 export {
   fromNative,

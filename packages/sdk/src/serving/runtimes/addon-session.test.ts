@@ -70,6 +70,28 @@ describe('serving/runtimes/addon-session', function () {
     }
   });
 
+  it('runs inline or off the JS thread as asked', async () => {
+    const session = await NativeSession.open(path.join(dir, '1'), ['serve']);
+    const spec = (await new SavedModelRuntime().load(path.join(dir, '1'))).signatures.serving_default!;
+    const feeds = [{ name: spec.inputs[0]!.name, tensor: batch(256) }];
+    const fetches = [{ name: spec.outputs[0]!.name, key: 'y' }];
+    const ticksDuring = async (placement: 'inline' | 'offThread') => {
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 0);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const before = ticks;
+      for (let i = 0; i < 4; i++) await session.run(feeds, fetches, placement);
+      clearInterval(timer);
+      return ticks - before;
+    };
+    try {
+      assert.equal(await ticksDuring('inline'), 0, 'inline runs block the event loop');
+      assert.ok((await ticksDuring('offThread')) >= 3, 'off-thread runs leave it turning');
+    } finally {
+      session.close();
+    }
+  });
+
   it('finishes calls in flight when the version is closed, and refuses new ones', async () => {
     const servable = await new SavedModelRuntime().load(path.join(dir, '1'));
     const inputs = { [servable.signatures.serving_default!.inputs[0]!.key]: batch(256) };

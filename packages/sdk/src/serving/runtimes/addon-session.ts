@@ -17,6 +17,9 @@ interface Fetched {
   data: ArrayBuffer | Uint8Array[];
 }
 
+/** What `runServing` returns: the fetches, and how long TensorFlow ran. */
+type RunResult = Fetched[] & { runMicros?: number };
+
 /** The serving part of the addon (see serving_session.cc). */
 interface ServingAddon {
   loadServingSession(dir: string, tags: string[], config: Uint8Array): Handle;
@@ -27,7 +30,7 @@ interface ServingAddon {
     shapes: number[][],
     data: Array<ArrayBufferView | Uint8Array[]>,
     async: boolean,
-  ): Fetched[] | Promise<Fetched[]>;
+  ): RunResult | Promise<RunResult>;
   closeServing(session: Handle): void;
 }
 
@@ -100,14 +103,46 @@ function toServing(f: Fetched, key: string): ServingTensor {
 const MAX_PREPARED = 64;
 
 /**
- * One SavedModel meta graph in the addon. `run(…, true)` computes off the JS thread.
+ * Where a run executes: `auto` (the default) runs it inline while the event loop is mostly idle
+ * and the model is quick (a hand-off to the pool costs two thread wake-ups, tens of µs on a VM,
+ * more than a small model's whole call), and off the JS thread when the loop is busy (the JS
+ * thread then parses and answers other requests meanwhile) or a call takes long.
+ */
+export type RunPlacement = 'auto' | 'inline' | 'offThread';
+
+/** A call this long (µs, TensorFlow's own time) always leaves the JS thread. */
+const LONG_CALL_MICROS = 1000;
+/** Event-loop utilisation above which runs leave the JS thread. */
+const BUSY_LOOP = 0.75;
+/** How often the utilisation is re-read (ms). */
+const LOOP_SAMPLE_MS = 20;
+
+let loopMark = performance.eventLoopUtilization();
+let loopReadAt = 0;
+let loopBusy = false;
+
+/** Whether the event loop was busy over the last sample (re-read at most every LOOP_SAMPLE_MS). */
+function eventLoopBusy(): boolean {
+  const now = performance.now();
+  if (now - loopReadAt >= LOOP_SAMPLE_MS) {
+    loopBusy = performance.eventLoopUtilization(loopMark).utilization >= BUSY_LOOP;
+    loopMark = performance.eventLoopUtilization();
+    loopReadAt = now;
+  }
+  return loopBusy;
+}
+
+/**
+ * One SavedModel meta graph in the addon; see {@link RunPlacement} for where runs execute.
  * @example
  *   const s = AddonSession.open(addon, 'models/half/1', ['serve']);
- *   const [y] = await s.run([{ name: 'x:0', tensor }], [{ name: 'y:0', key: 'y' }], true);
+ *   const [y] = await s.run([{ name: 'x:0', tensor }], [{ name: 'y:0', key: 'y' }]);
  */
 export class AddonSession {
   readonly #prepared = new Map<string, Handle>();
   #open = true;
+  /** Moving average of TensorFlow's time per call (µs); -1 until the first call. */
+  #callMicros = -1;
 
   private constructor(
     private readonly addon: ServingAddon,
@@ -128,10 +163,13 @@ export class AddonSession {
   async run(
     feeds: ReadonlyArray<{ name: string; tensor: ServingTensor }>,
     fetches: ReadonlyArray<{ name: string; key: string }>,
-    offThread: boolean,
+    placement: RunPlacement = 'auto',
   ): Promise<ServingTensor[]> {
     if (!this.#open) throw new ServingError('UNAVAILABLE', 'The servable was unloaded.');
-    let fetched: Fetched[];
+    const offThread =
+      placement === 'offThread' ||
+      (placement === 'auto' && (this.#callMicros < 0 || this.#callMicros >= LONG_CALL_MICROS || eventLoopBusy()));
+    let fetched: RunResult;
     try {
       const prepared = this.#prepare(feeds, fetches);
       const pending = this.addon.runServing(
@@ -145,6 +183,8 @@ export class AddonSession {
     } catch (err) {
       throw servingError(err);
     }
+    const micros = fetched.runMicros ?? 0;
+    this.#callMicros = this.#callMicros < 0 ? micros : 0.8 * this.#callMicros + 0.2 * micros;
     return fetched.map((f, i) => toServing(f, fetches[i]!.key));
   }
 

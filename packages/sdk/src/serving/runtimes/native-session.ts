@@ -13,7 +13,7 @@ import { NativeBackend } from '../../backend/native-backend';
 import { packageDir } from '../../backend/native-status';
 import { loadTf } from '../../backend/tf';
 import { ServingError, type ServingTensor } from '../types';
-import { AddonSession, servingAddon } from './addon-session';
+import { AddonSession, type RunPlacement, servingAddon } from './addon-session';
 import { fromNative, type NativeBinding, toNative } from './native-tensors';
 
 let cached: NativeBinding | undefined;
@@ -69,8 +69,8 @@ export interface NativeFeed {
 }
 
 /**
- * A loaded SavedModel meta graph. On tfscale's addon (when built) runs compute on libuv's pool and
- * may overlap; on tfjs-node's binding (the fallback) each run blocks the JS thread.
+ * A loaded SavedModel meta graph. On tfscale's addon (when built) runs may compute on libuv's pool
+ * and overlap (see RunPlacement); on tfjs-node's binding (the fallback) each run blocks the JS thread.
  * @example
  *   const session = await NativeSession.open('models/half/1', ['serve']);
  *   const [y] = await session.run([{ name: 'x:0', tensor }], [{ name: 'y:0', key: 'y' }]);
@@ -87,15 +87,22 @@ export class NativeSession {
     return new NativeSession(addon ? AddonSession.open(addon, dir, tags) : BindingSession.open(binding, dir, tags));
   }
 
-  /** Whether runs leave the JS thread (tfscale's addon is built). */
+  /** Whether runs can leave the JS thread (tfscale's addon is built). */
   get offThread(): boolean {
     return this.impl instanceof AddonSession;
   }
 
-  /** Feeds `feeds`, fetches `fetches` (by graph name); errors carry TF's status code and text. */
-  run(feeds: readonly NativeFeed[], fetches: ReadonlyArray<{ name: string; key: string }>): Promise<ServingTensor[]> {
+  /**
+   * Feeds `feeds`, fetches `fetches` (by graph name); errors carry TF's status code and text.
+   * `placement` applies on tfscale's addon (the fallback always runs inline).
+   */
+  run(
+    feeds: readonly NativeFeed[],
+    fetches: ReadonlyArray<{ name: string; key: string }>,
+    placement: RunPlacement = 'auto',
+  ): Promise<ServingTensor[]> {
     return this.impl instanceof AddonSession
-      ? this.impl.run(feeds, fetches, true)
+      ? this.impl.run(feeds, fetches, placement)
       : Promise.resolve().then(() => (this.impl as BindingSession).run(feeds, fetches));
   }
 
