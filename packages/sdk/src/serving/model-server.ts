@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger';
 import type { Registry } from '../core/registry';
 import { Batcher } from './batcher';
 import type { BatchingOptions } from './batcher/batching-parameters';
+import type { GrpcChannelArguments } from './grpc/grpc-channel-args';
 import { startGrpcServer } from './grpc/grpc-server';
 import { ModelHttpServer } from './http-server';
 import { ServingMetrics } from './metrics';
@@ -43,6 +44,8 @@ export interface ModelServerOptions {
   readonly restApiTimeoutMs?: number;
   readonly maxBodyBytes?: number;
   readonly authToken?: string;
+  /** `--grpc_channel_arguments` (see grpc/grpc-channel-args.ts for the ones that apply). */
+  readonly grpcChannelArguments?: GrpcChannelArguments;
   /** `--enable_batching` with these parameters. */
   readonly batching?: Partial<BatchingOptions>;
   /** `--monitoring_config_file`. */
@@ -127,6 +130,7 @@ export async function startModelServer(options: ModelServerOptions): Promise<Run
         observers,
         authToken: options.authToken,
         logger: options.logger,
+        channelOptions: options.grpcChannelArguments,
       });
       boundGrpc = grpc.port;
       closers.push(() => grpc.shutdown(30_000));

@@ -6,6 +6,7 @@ import { ConsoleLogger } from '../../core/logger';
 import { BackendRegistryToken } from '../../core/tokens';
 import { createSdkContainerWithPlugins } from '../../sdk-container';
 import { readBatchingParameters } from '../../serving/batcher/batching-parameters';
+import { parseChannelArguments } from '../../serving/grpc/grpc-channel-args';
 import { readModelConfigFile, singleModelConfig } from '../../serving/model-config';
 import { type RunningModelServer, startModelServer } from '../../serving/model-server';
 import { readMonitoringConfig } from '../../serving/prometheus-config';
@@ -31,6 +32,7 @@ interface ServeFlags {
   runtime?: string;
   tensorflow_intra_op_parallelism?: string;
   tensorflow_inter_op_parallelism?: string;
+  grpc_channel_arguments?: string;
 }
 
 function int(name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -149,6 +151,10 @@ export function registerServeCommand(program: Command): void {
     .option('--auth-token <token>', 'require "Authorization: Bearer <token>" (or set TFSCALE_AUTH_TOKEN)')
     .option('--max-body-bytes <n>', 'largest request body, after gzip', String(32 * 1024 * 1024))
     .option('--runtime <name>', 'force a serving runtime (savedmodel, tfjs, or a plugin’s)')
+    .option(
+      '--grpc_channel_arguments <list>',
+      'gRPC channel arguments, name=value,… (max message lengths, max_concurrent_streams, http2.max_frame_size)',
+    )
     .option('--tensorflow_intra_op_parallelism <n>', 'threads one TensorFlow op may use; 0: one per core', '0')
     .option(
       '--tensorflow_inter_op_parallelism <n>',
@@ -202,6 +208,9 @@ export function registerServeCommand(program: Command): void {
         restApiTimeoutMs: int('rest_api_timeout_in_ms', flags.rest_api_timeout_in_ms, 0),
         maxBodyBytes: int('max-body-bytes', flags.maxBodyBytes, 1),
         authToken: flags.authToken ?? process.env.TFSCALE_AUTH_TOKEN,
+        grpcChannelArguments: flags.grpc_channel_arguments
+          ? parseChannelArguments(flags.grpc_channel_arguments)
+          : undefined,
         batching,
         monitoring,
         // Warnings (a base path with no version yet, a failed load) go to stderr, as TF Serving logs them.

@@ -68,3 +68,25 @@ export function resolveChannelArguments(
   }
   return out;
 }
+
+/**
+ * Parses TF Serving's `--grpc_channel_arguments` text: comma-separated `name=value` pairs.
+ * @example
+ *   parseChannelArguments('grpc.max_concurrent_streams=100,grpc.max_receive_message_length=-1');
+ */
+export function parseChannelArguments(text: string): GrpcChannelArguments {
+  const out: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    const item = part.trim();
+    if (!item) continue;
+    const eq = item.indexOf('=');
+    if (eq <= 0 || eq === item.length - 1)
+      throw invalidValue(
+        'grpc_channel_arguments',
+        text,
+        'comma-separated name=value pairs, e.g. grpc.max_concurrent_streams=100',
+      );
+    out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
+  }
+  return out;
+}
