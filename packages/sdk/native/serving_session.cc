@@ -2,9 +2,9 @@
 // thread (lowest latency) or on libuv's pool (the JS thread keeps parsing and answering requests
 // while TensorFlow computes; several runs may overlap, DirectSession::Run is thread-safe).
 // Every dtype crosses as raw bytes except strings (TF_TString <-> one Buffer per element).
-#include <node_api.h>
-#include <tensorflow/c/c_api.h>
 #include <tensorflow/c/tf_tstring.h>
+
+#include "napi_tf.h"
 
 #include <chrono>
 #include <cstring>
@@ -15,14 +15,6 @@
 #include <vector>
 
 namespace {
-
-#define NAPI_OK(call)                                                              \
-  do {                                                                             \
-    if ((call) != napi_ok) {                                                       \
-      napi_throw_error(env, nullptr, "tfscale serving: N-API call failed");        \
-      return nullptr;                                                              \
-    }                                                                              \
-  } while (0)
 
 struct ServingSession {
   TF_Graph* graph = nullptr;
@@ -62,14 +54,6 @@ void FinalizePrepared(napi_env env, void* data, void*) {
   delete p;
 }
 
-std::string Str(napi_env env, napi_value v) {
-  size_t len = 0;
-  napi_get_value_string_utf8(env, v, nullptr, 0, &len);
-  std::string s(len, '\0');
-  napi_get_value_string_utf8(env, v, &s[0], len + 1, &len);
-  return s;
-}
-
 napi_value Throw(napi_env env, const std::string& msg, int code) {
   napi_value m, c, err;
   napi_create_string_utf8(env, msg.c_str(), msg.size(), &m);
@@ -94,8 +78,8 @@ napi_value StatusError(napi_env env, TF_Status* st) {
 napi_value Load(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value args[3];
-  NAPI_OK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
-  std::string dir = Str(env, args[0]);
+  CHECK_NAPI(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  std::string dir = tfscale::GetString(env, args[0]);
   uint32_t ntags = 0;
   napi_get_array_length(env, args[1], &ntags);
   std::vector<std::string> tags(ntags);
@@ -103,7 +87,7 @@ napi_value Load(napi_env env, napi_callback_info info) {
   for (uint32_t i = 0; i < ntags; i++) {
     napi_value t;
     napi_get_element(env, args[1], i, &t);
-    tags[i] = Str(env, t);
+    tags[i] = tfscale::GetString(env, t);
     tagPtrs[i] = tags[i].c_str();
   }
   void* cfg = nullptr;
@@ -111,7 +95,7 @@ napi_value Load(napi_env env, napi_callback_info info) {
   napi_typedarray_type type;
   napi_value ab;
   size_t offset;
-  NAPI_OK(napi_get_typedarray_info(env, args[2], &type, &cfgLen, &cfg, &ab, &offset));
+  CHECK_NAPI(napi_get_typedarray_info(env, args[2], &type, &cfgLen, &cfg, &ab, &offset));
 
   auto* s = new ServingSession();
   s->graph = TF_NewGraph();
@@ -131,26 +115,18 @@ napi_value Load(napi_env env, napi_callback_info info) {
   }
   TF_DeleteStatus(st);
   napi_value ext;
-  NAPI_OK(napi_create_external(env, s, FinalizeServing, nullptr, &ext));
+  CHECK_NAPI(napi_create_external(env, s, FinalizeServing, nullptr, &ext));
   return ext;
 }
 
 bool Resolve(napi_env env, TF_Graph* g, napi_value arr, std::vector<TF_Output>* out, std::string* err) {
-  uint32_t n = 0;
-  napi_get_array_length(env, arr, &n);
-  for (uint32_t i = 0; i < n; i++) {
-    napi_value v;
-    napi_get_element(env, arr, i, &v);
-    std::string name = Str(env, v);
-    size_t colon = name.rfind(':');
-    std::string node = colon == std::string::npos ? name : name.substr(0, colon);
-    int index = colon == std::string::npos ? 0 : std::atoi(name.c_str() + colon + 1);
-    TF_Operation* op = TF_GraphOperationByName(g, node.c_str());
-    if (!op || index < 0 || index >= TF_OperationNumOutputs(op)) {
+  for (const std::string& name : tfscale::GetStrings(env, arr)) {
+    TF_Output o = tfscale::ParseOutput(g, name);
+    if (!o.oper) {
       *err = "the graph has no tensor named " + name;
       return false;
     }
-    out->push_back(TF_Output{op, index});
+    out->push_back(o);
   }
   return true;
 }
@@ -159,9 +135,9 @@ bool Resolve(napi_env env, TF_Graph* g, napi_value arr, std::vector<TF_Output>* 
 napi_value Prepare(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value args[3];
-  NAPI_OK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  CHECK_NAPI(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
   ServingSession* s = nullptr;
-  NAPI_OK(napi_get_value_external(env, args[0], reinterpret_cast<void**>(&s)));
+  CHECK_NAPI(napi_get_value_external(env, args[0], reinterpret_cast<void**>(&s)));
   if (!s->session || s->closing) return Throw(env, "the session is closed", 14);
   auto* p = new Prepared();
   p->owner = s;
@@ -172,7 +148,7 @@ napi_value Prepare(napi_env env, napi_callback_info info) {
   }
   napi_create_reference(env, args[0], 1, &p->ownerRef);
   napi_value ext;
-  NAPI_OK(napi_create_external(env, p, FinalizePrepared, nullptr, &ext));
+  CHECK_NAPI(napi_create_external(env, p, FinalizePrepared, nullptr, &ext));
   return ext;
 }
 
@@ -180,9 +156,9 @@ napi_value Prepare(napi_env env, napi_callback_info info) {
 napi_value Close(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value arg;
-  NAPI_OK(napi_get_cb_info(env, info, &argc, &arg, nullptr, nullptr));
+  CHECK_NAPI(napi_get_cb_info(env, info, &argc, &arg, nullptr, nullptr));
   ServingSession* s = nullptr;
-  NAPI_OK(napi_get_value_external(env, arg, reinterpret_cast<void**>(&s)));
+  CHECK_NAPI(napi_get_value_external(env, arg, reinterpret_cast<void**>(&s)));
   s->closing = true;
   if (s->inflight == 0) DeleteSession(s);
   return nullptr;
@@ -369,9 +345,9 @@ void Complete(napi_env env, napi_status, void* data) {
 napi_value RunServing(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value args[5];
-  NAPI_OK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  CHECK_NAPI(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
   Prepared* p = nullptr;
-  NAPI_OK(napi_get_value_external(env, args[0], reinterpret_cast<void**>(&p)));
+  CHECK_NAPI(napi_get_value_external(env, args[0], reinterpret_cast<void**>(&p)));
   bool async = false;
   napi_get_value_bool(env, args[4], &async);
   ServingSession* s = p->owner;

@@ -2,8 +2,7 @@
 // step: import a GraphDef, add symbolic gradients (TF's C++ gradient registry), and run a
 // session many times with feeds, fetches and targets; serving sessions live in serving_session.cc.
 // Plain N-API (no extra npm dependency).
-#include <node_api.h>
-#include <tensorflow/c/c_api.h>
+#include "napi_tf.h"
 
 #include <cstring>
 #include <string>
@@ -13,46 +12,14 @@ void RegisterServing(napi_env env, napi_value exports);  // serving_session.cc
 
 namespace {
 
-#define CHECK_NAPI(call)                                                   \
-  do {                                                                     \
-    if ((call) != napi_ok) {                                               \
-      napi_throw_error(env, nullptr, "tfscale_graph: N-API call failed");  \
-      return nullptr;                                                      \
-    }                                                                      \
-  } while (0)
+using tfscale::GetString;
+using tfscale::GetStrings;
+using tfscale::ParseOutput;
 
 napi_value ThrowTf(napi_env env, TF_Status* status, const char* what) {
   std::string msg = std::string(what) + ": " + TF_Message(status);
   napi_throw_error(env, nullptr, msg.c_str());
   return nullptr;
-}
-
-std::string GetString(napi_env env, napi_value v) {
-  size_t len = 0;
-  napi_get_value_string_utf8(env, v, nullptr, 0, &len);
-  std::string s(len, '\0');
-  napi_get_value_string_utf8(env, v, &s[0], len + 1, &len);
-  return s;
-}
-
-std::vector<std::string> GetStrings(napi_env env, napi_value arr) {
-  uint32_t n = 0;
-  napi_get_array_length(env, arr, &n);
-  std::vector<std::string> out;
-  for (uint32_t i = 0; i < n; i++) {
-    napi_value e;
-    napi_get_element(env, arr, i, &e);
-    out.push_back(GetString(env, e));
-  }
-  return out;
-}
-
-// "node:index" (index defaults to 0) -> TF_Output; oper is null when the node is unknown.
-TF_Output ParseOutput(TF_Graph* graph, const std::string& name) {
-  size_t colon = name.rfind(':');
-  std::string node = colon == std::string::npos ? name : name.substr(0, colon);
-  int index = colon == std::string::npos ? 0 : std::stoi(name.substr(colon + 1));
-  return TF_Output{TF_GraphOperationByName(graph, node.c_str()), index};
 }
 
 bool ImportGraph(TF_Graph* graph, const void* data, size_t len, TF_Status* status) {

@@ -453,11 +453,23 @@ function buildGraphAddon(sdkDir, pkgDir) {
   return { ok: true, addon, tensorflow: (probe.stdout || '').trim() };
 }
 
-/** Adds the compiled-step addon to a successful tfjs-node build (once per install). */
+/** Whether a built addon is at least as new as every source file of the native folder. */
+function newerThanSources(addon, sdkDir) {
+  if (!fs.existsSync(addon)) return false;
+  const built = fs.statSync(addon).mtimeMs;
+  const dir = path.join(sdkDir, 'native');
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.(cc|h|gyp)$/.test(f))
+    .every((f) => fs.statSync(path.join(dir, f)).mtimeMs <= built);
+}
+
+/** Adds the compiled-step addon to a successful tfjs-node build (again when its sources changed). */
 function withGraphAddon(status, pkgDir, rebuild) {
   if (!status.ok || status.flavor !== 'cpu') return status;
-  if (!rebuild && status.compiledStep?.ok && fs.existsSync(status.compiledStep.addon)) return status;
-  const compiledStep = buildGraphAddon(path.resolve(__dirname, '..'), pkgDir);
+  const sdkDir = path.resolve(__dirname, '..');
+  if (!rebuild && status.compiledStep?.ok && newerThanSources(status.compiledStep.addon ?? '', sdkDir)) return status;
+  const compiledStep = buildGraphAddon(sdkDir, pkgDir);
   const next = { ...status, compiledStep };
   writeStatus(pkgDir, next);
   log(
