@@ -4,6 +4,7 @@
  */
 import type { ModelConfig, ModelServerConfig } from '../model-config';
 import { type ModelManager, type ModelVersionStatus, ServingError } from '../types';
+import { GRPC_CODES } from './grpc-wire';
 import { type ModelSpecMessage, requireModelSpec, versionSelector } from './model-spec';
 import { type LongLike, toNumber } from './tensor-proto';
 
@@ -14,26 +15,6 @@ const STATE_VALUE: Record<ModelVersionStatus['state'], number> = {
   AVAILABLE: 30,
   UNLOADING: 40,
   END: 50,
-};
-
-const CODE_VALUE: Record<string, number> = {
-  OK: 0,
-  CANCELLED: 1,
-  UNKNOWN: 2,
-  INVALID_ARGUMENT: 3,
-  DEADLINE_EXCEEDED: 4,
-  NOT_FOUND: 5,
-  ALREADY_EXISTS: 6,
-  PERMISSION_DENIED: 7,
-  RESOURCE_EXHAUSTED: 8,
-  FAILED_PRECONDITION: 9,
-  ABORTED: 10,
-  OUT_OF_RANGE: 11,
-  UNIMPLEMENTED: 12,
-  INTERNAL: 13,
-  UNAVAILABLE: 14,
-  DATA_LOSS: 15,
-  UNAUTHENTICATED: 16,
 };
 
 /**
@@ -70,7 +51,7 @@ export function handleGetModelStatus(
     .map((s) => ({
       version: s.version,
       state: STATE_VALUE[s.state],
-      status: { error_code: CODE_VALUE[s.error.code] ?? 2, error_message: s.error.message },
+      status: { error_code: GRPC_CODES[s.error.code] ?? 2, error_message: s.error.message },
     }));
   return { model_version_status };
 }

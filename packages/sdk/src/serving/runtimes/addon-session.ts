@@ -6,6 +6,7 @@
  * tfjs-node path in native-session.ts stays as the fallback.
  */
 import { loadGraphAddon } from '../../training/compiled/addon';
+import { GRPC_CODES } from '../grpc/grpc-wire';
 import { ServingError, type ServingErrorCode, type ServingTensor } from '../types';
 import { dtName, dtypeFromCode, SERVING_DTYPES } from './tf-dtypes';
 
@@ -44,32 +45,16 @@ export function servingAddon(): ServingAddon | undefined {
   return typeof addon?.runServing === 'function' ? (addon as ServingAddon) : undefined;
 }
 
-/** TensorFlow status codes are gRPC's; UNKNOWN (what many kernels raise on bad data) reads as a bad request. */
-const TF_CODES: ServingErrorCode[] = [
-  'OK',
-  'CANCELLED',
-  'INVALID_ARGUMENT',
-  'INVALID_ARGUMENT',
-  'DEADLINE_EXCEEDED',
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'PERMISSION_DENIED',
-  'RESOURCE_EXHAUSTED',
-  'FAILED_PRECONDITION',
-  'ABORTED',
-  'OUT_OF_RANGE',
-  'UNIMPLEMENTED',
-  'INTERNAL',
-  'UNAVAILABLE',
-  'DATA_LOSS',
-  'UNAUTHENTICATED',
-];
-
+/** TensorFlow's status codes are gRPC's numbers; UNKNOWN (what many kernels raise on bad data) reads as a bad request. */
+const TF_CODES = new Map(Object.entries(GRPC_CODES).map(([name, n]) => [n, name as ServingErrorCode]));
 function servingError(err: unknown): ServingError {
   if (err instanceof ServingError) return err;
   const e = err as { message?: string; tfCode?: number };
-  const code = TF_CODES[e.tfCode ?? 3] ?? 'INVALID_ARGUMENT';
-  return new ServingError(code === 'OK' ? 'INVALID_ARGUMENT' : code, String(e.message ?? err).trim());
+  const code = TF_CODES.get(e.tfCode ?? 3) ?? 'INVALID_ARGUMENT';
+  return new ServingError(
+    code === 'OK' || code === 'UNKNOWN' ? 'INVALID_ARGUMENT' : code,
+    String(e.message ?? err).trim(),
+  );
 }
 
 const VIEWS = {
