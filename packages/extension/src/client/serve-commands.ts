@@ -17,7 +17,8 @@ async function pickBase(state: ExtensionState, folder: string): Promise<string |
   for (const b of bases)
     if (b !== last) items.push({ label: `$(package) ${path.basename(b)}`, description: b, base: b });
   items.push({ label: '$(folder-opened) Choose a model base folder…' });
-  const picked = await vscode.window.showQuickPick(items, { title: 'tfscale: model to serve' });
+  // ignoreFocusOut: a notification or view refresh taking focus must not dismiss the choice.
+  const picked = await vscode.window.showQuickPick(items, { title: 'tfscale: model to serve', ignoreFocusOut: true });
   if (!picked) return undefined;
   if (picked.base) return picked.base;
   const chosen = await vscode.window.showOpenDialog({
