@@ -101,8 +101,7 @@ const MAX_PREPARED = 64;
  * Where a run executes: `auto` (the default) runs it inline while the event loop is mostly idle
  * and the model is quick (a hand-off to the pool costs two thread wake-ups, tens of µs on a VM,
  * more than a small model's whole call), and off the JS thread when the loop is busy (the JS
- * thread then parses and answers other requests meanwhile) or a call is long (slow model, or
- * feeds over 64 KiB). Quick off-thread calls of one loop turn share a hand-over; long ones go alone.
+ * thread then parses and answers other requests meanwhile) or a call takes long.
  */
 export type RunPlacement = 'auto' | 'inline' | 'offThread';
 
@@ -116,15 +115,6 @@ const LOOP_SAMPLE_MS = 20;
 let loopMark = performance.eventLoopUtilization();
 let loopReadAt = 0;
 let loopBusy = false;
-
-/** Feeds over this many bytes make a call count as long whatever the model's usual time. */
-const BIG_FEED_BYTES = 64 * 1024;
-
-function bigFeeds(feeds: ReadonlyArray<{ tensor: ServingTensor }>): boolean {
-  let bytes = 0;
-  for (const f of feeds) bytes += ArrayBuffer.isView(f.tensor.data) ? f.tensor.data.byteLength : 0;
-  return bytes > BIG_FEED_BYTES;
-}
 
 let flushPending = false;
 
@@ -186,7 +176,7 @@ export class AddonSession {
     placement: RunPlacement = 'auto',
   ): Promise<ServingTensor[]> {
     if (!this.#open) throw new ServingError('UNAVAILABLE', 'The servable was unloaded.');
-    const long = this.#callMicros < 0 || this.#callMicros >= LONG_CALL_MICROS || bigFeeds(feeds);
+    const long = this.#callMicros < 0 || this.#callMicros >= LONG_CALL_MICROS;
     const offThread = placement === 'offThread' || (placement === 'auto' && (long || eventLoopBusy()));
     // Quick calls share a hand-over; long ones go alone so they can run side by side.
     const mode = !offThread ? RunMode.Inline : long ? RunMode.Alone : RunMode.Grouped;
