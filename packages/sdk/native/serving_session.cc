@@ -302,11 +302,11 @@ napi_value Outputs(napi_env env, Call* c) {
   return list;
 }
 
-// The pool thread's first run: SCHED_BATCH, so a woken worker does not preempt the running JS
-// thread (CFS skips wakeup preemption for batch threads) and handing a run over no longer stalls
-// the thread that reads and answers requests. MLP over REST at c=64, 2 cores: hand-off 21-27 -> 12-16 us.
-void BatchPolicyOnce() {
+void Execute(napi_env, void* data) {
 #ifdef __linux__
+  // SCHED_BATCH: a woken worker does not preempt the running JS thread (CFS skips wakeup
+  // preemption for batch threads), so handing a run over no longer stalls the thread that reads
+  // and answers requests. MLP over REST at c=64, 2 cores: hand-off 21-27 -> 12-16 us.
   static thread_local bool batch = false;
   if (!batch) {
     batch = true;
@@ -314,19 +314,12 @@ void BatchPolicyOnce() {
     sched_setscheduler(0, SCHED_BATCH, &param);
   }
 #endif
-}
-
-void RunCall(Call* c) {
+  auto* c = static_cast<Call*>(data);
   Prepared* p = c->prepared;
   auto start = std::chrono::steady_clock::now();
   TF_SessionRun(p->owner->session, nullptr, p->feeds.data(), c->inputs.data(), (int)p->feeds.size(),
                 p->fetches.data(), c->outputs.data(), (int)p->fetches.size(), nullptr, 0, nullptr, c->status);
   c->runMicros = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
-}
-
-void Execute(napi_env, void* data) {
-  BatchPolicyOnce();
-  RunCall(static_cast<Call*>(data));
 }
 
 void Finish(napi_env env, Call* c) {
@@ -336,64 +329,27 @@ void Finish(napi_env env, Call* c) {
   delete c;
 }
 
-void Settle(napi_env env, Call* c) {
+void Complete(napi_env env, napi_status, void* data) {
+  auto* c = static_cast<Call*>(data);
   if (TF_GetCode(c->status) == TF_OK) {
     napi_resolve_deferred(env, c->deferred, Outputs(env, c));
   } else {
     napi_reject_deferred(env, c->deferred, StatusError(env, c->status));
   }
+  napi_delete_async_work(env, c->work);
   Finish(env, c);
 }
 
-void Complete(napi_env env, napi_status, void* data) {
-  auto* c = static_cast<Call*>(data);
-  napi_delete_async_work(env, c->work);
-  Settle(env, c);
-}
-
-// Calls queued with mode 2 since the last flush: handed to the pool together, in one wake-up.
-thread_local std::vector<Call*> pending;
-
-struct Group {
-  std::vector<Call*> calls;
-  napi_async_work work = nullptr;
-};
-
-void ExecuteGroup(napi_env, void* data) {
-  BatchPolicyOnce();
-  for (Call* c : static_cast<Group*>(data)->calls) RunCall(c);
-}
-
-void CompleteGroup(napi_env env, napi_status, void* data) {
-  auto* g = static_cast<Group*>(data);
-  napi_delete_async_work(env, g->work);
-  for (Call* c : g->calls) Settle(env, c);
-  delete g;
-}
-
-// flushServing(): runs the calls queued with mode 2, one after another on one pool thread.
-napi_value FlushServing(napi_env env, napi_callback_info) {
-  if (pending.empty()) return nullptr;
-  auto* g = new Group();
-  g->calls.swap(pending);
-  napi_value name;
-  napi_create_string_utf8(env, "tfscale.serving.runGroup", NAPI_AUTO_LENGTH, &name);
-  CHECK_NAPI(napi_create_async_work(env, nullptr, name, ExecuteGroup, CompleteGroup, g, &g->work));
-  CHECK_NAPI(napi_queue_async_work(env, g->work));
-  return nullptr;
-}
-
-// runServing(prepared, dtypes: number[], shapes: number[][], data: (TypedArray | Uint8Array[])[], mode)
-//   -> { dtype, shape, data: ArrayBuffer | Buffer[] }[] with .runMicros, or a Promise of it.
-// mode 0: inline; 1: on the pool, alone; 2: queued until flushServing() hands the queue over at once.
+// runServing(prepared, dtypes: number[], shapes: number[][], data: (TypedArray | Uint8Array[])[], async: boolean)
+//   -> { dtype, shape, data: ArrayBuffer | Buffer[] }[] with .runMicros  (a Promise of it when async)
 napi_value RunServing(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value args[5];
   CHECK_NAPI(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
   Prepared* p = nullptr;
   CHECK_NAPI(napi_get_value_external(env, args[0], reinterpret_cast<void**>(&p)));
-  int32_t mode = 0;
-  napi_get_value_int32(env, args[4], &mode);
+  bool async = false;
+  napi_get_value_bool(env, args[4], &async);
   ServingSession* s = p->owner;
   if (!s->session || s->closing) return Throw(env, "The servable was unloaded.", 14);
   auto* c = new Call();
@@ -417,8 +373,8 @@ napi_value RunServing(napi_env env, napi_callback_info info) {
   c->status = TF_NewStatus();
   s->inflight++;
   napi_create_reference(env, args[0], 1, &c->preparedRef);
-  if (mode == 0) {
-    RunCall(c);
+  if (!async) {
+    Execute(env, c);
     napi_value result = nullptr;
     if (TF_GetCode(c->status) == TF_OK) {
       result = Outputs(env, c);
@@ -430,10 +386,6 @@ napi_value RunServing(napi_env env, napi_callback_info info) {
   }
   napi_value promise, name;
   napi_create_promise(env, &c->deferred, &promise);
-  if (mode == 2) {
-    pending.push_back(c);
-    return promise;
-  }
   napi_create_string_utf8(env, "tfscale.serving.run", NAPI_AUTO_LENGTH, &name);
   napi_create_async_work(env, nullptr, name, Execute, Complete, c, &c->work);
   napi_queue_async_work(env, c->work);
@@ -449,7 +401,6 @@ void RegisterServing(napi_env env, napi_value exports) {
       {"prepareServing", nullptr, Prepare, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"runServing", nullptr, RunServing, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"closeServing", nullptr, Close, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"flushServing", nullptr, FlushServing, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
-  napi_define_properties(env, exports, 5, props);
+  napi_define_properties(env, exports, 4, props);
 }

@@ -92,32 +92,6 @@ describe('serving/runtimes/addon-session', function () {
     }
   });
 
-  it('quick calls handed over together still answer each call with its own result', async () => {
-    const session = await NativeSession.open(path.join(dir, '1'), ['serve']);
-    const spec = (await new SavedModelRuntime().load(path.join(dir, '1'))).signatures.serving_default!;
-    const fetches = [{ name: spec.outputs[0]!.name, key: 'y' }];
-    const row = (k: number): ServingTensor => ({
-      dtype: 'float32',
-      shape: [1, 512],
-      data: Float32Array.from({ length: 512 }, (_, i) => ((i * (k + 3)) % 97) / 97),
-    });
-    try {
-      // Inline answers are the reference; a batch-1 call is quick, so off-thread calls are grouped.
-      const expected = [];
-      for (let k = 0; k < 12; k++)
-        expected.push(await session.run([{ name: spec.inputs[0]!.name, tensor: row(k) }], fetches, 'inline'));
-      const grouped = await Promise.all(
-        Array.from({ length: 12 }, (_, k) =>
-          session.run([{ name: spec.inputs[0]!.name, tensor: row(k) }], fetches, 'offThread'),
-        ),
-      );
-      assert.deepEqual(grouped, expected);
-      assert.notDeepEqual(grouped[0], grouped[1]);
-    } finally {
-      session.close();
-    }
-  });
-
   it('finishes calls in flight when the version is closed, and refuses new ones', async () => {
     const servable = await new SavedModelRuntime().load(path.join(dir, '1'));
     const inputs = { [servable.signatures.serving_default!.inputs[0]!.key]: batch(256) };

@@ -21,13 +21,6 @@ interface Fetched {
 /** What `runServing` returns: the fetches, and how long TensorFlow ran. */
 type RunResult = Fetched[] & { runMicros?: number };
 
-/** runServing's modes: inline; on the pool alone; queued for the next {@link flushSoon} hand-over. */
-enum RunMode {
-  Inline = 0,
-  Alone = 1,
-  Grouped = 2,
-}
-
 /** The serving part of the addon (see serving_session.cc). */
 interface ServingAddon {
   loadServingSession(dir: string, tags: string[], config: Uint8Array): Handle;
@@ -37,10 +30,9 @@ interface ServingAddon {
     dtypes: number[],
     shapes: number[][],
     data: Array<ArrayBufferView | Uint8Array[]>,
-    mode: RunMode,
+    async: boolean,
   ): RunResult | Promise<RunResult>;
   closeServing(session: Handle): void;
-  flushServing(): void;
 }
 
 /**
@@ -50,9 +42,7 @@ interface ServingAddon {
  */
 export function servingAddon(): ServingAddon | undefined {
   const addon = loadGraphAddon().addon as unknown as Partial<ServingAddon> | undefined;
-  return typeof addon?.runServing === 'function' && typeof addon.flushServing === 'function'
-    ? (addon as ServingAddon)
-    : undefined;
+  return typeof addon?.runServing === 'function' ? (addon as ServingAddon) : undefined;
 }
 
 /** TensorFlow's status codes are gRPC's numbers; UNKNOWN (what many kernels raise on bad data) reads as a bad request. */
@@ -116,21 +106,6 @@ let loopMark = performance.eventLoopUtilization();
 let loopReadAt = 0;
 let loopBusy = false;
 
-let flushPending = false;
-
-/**
- * Hands the calls queued during this event-loop turn to the pool at once (check phase, after all
- * the sockets that were ready): one thread wake-up for them all instead of one per call.
- */
-function flushSoon(addon: ServingAddon): void {
-  if (flushPending) return;
-  flushPending = true;
-  setImmediate(() => {
-    flushPending = false;
-    addon.flushServing();
-  });
-}
-
 /** Whether the event loop was busy over the last sample (re-read at most every LOOP_SAMPLE_MS). */
 function eventLoopBusy(): boolean {
   const now = performance.now();
@@ -176,10 +151,9 @@ export class AddonSession {
     placement: RunPlacement = 'auto',
   ): Promise<ServingTensor[]> {
     if (!this.#open) throw new ServingError('UNAVAILABLE', 'The servable was unloaded.');
-    const long = this.#callMicros < 0 || this.#callMicros >= LONG_CALL_MICROS;
-    const offThread = placement === 'offThread' || (placement === 'auto' && (long || eventLoopBusy()));
-    // Quick calls share a hand-over; long ones go alone so they can run side by side.
-    const mode = !offThread ? RunMode.Inline : long ? RunMode.Alone : RunMode.Grouped;
+    const offThread =
+      placement === 'offThread' ||
+      (placement === 'auto' && (this.#callMicros < 0 || this.#callMicros >= LONG_CALL_MICROS || eventLoopBusy()));
     let fetched: RunResult;
     try {
       const prepared = this.#prepare(feeds, fetches);
@@ -188,9 +162,8 @@ export class AddonSession {
         feeds.map((f) => SERVING_DTYPES[f.tensor.dtype].code),
         feeds.map((f) => f.tensor.shape),
         feeds.map((f) => f.tensor.data),
-        mode,
+        offThread,
       );
-      if (mode === RunMode.Grouped) flushSoon(this.addon);
       fetched = Array.isArray(pending) ? pending : await pending;
     } catch (err) {
       throw servingError(err);
