@@ -3,6 +3,7 @@
  * per bool, and for strings TF's string list (every length as a varint32, then the bytes), as
  * TF's `Tensor::AsProtoTensorContent` writes it and `Tensor::FromProto` reads it.
  */
+import { type NumericData, TYPED_ARRAYS } from '../rest/dtypes';
 import type { ServingDType, ServingTensor } from '../types';
 
 /**
@@ -25,23 +26,6 @@ export const ELEMENT_BYTES: Readonly<Record<Exclude<ServingDType, 'string'>, num
   bool: 1,
 };
 
-type NumericData = Exclude<ServingTensor['data'], Uint8Array[]>;
-
-const VIEWS: Record<Exclude<ServingDType, 'string'>, new (b: ArrayBuffer) => NumericData> = {
-  float32: Float32Array,
-  float64: Float64Array,
-  float16: Uint16Array,
-  int8: Int8Array,
-  int16: Int16Array,
-  int32: Int32Array,
-  int64: BigInt64Array,
-  uint8: Uint8Array,
-  uint16: Uint16Array,
-  uint32: Uint32Array,
-  uint64: BigUint64Array,
-  bool: Uint8Array,
-};
-
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /**
@@ -62,7 +46,7 @@ export function decodeTensorContent(
   const buffer = new ArrayBuffer(content.byteLength);
   new Uint8Array(buffer).set(content);
   if (!LITTLE_ENDIAN && width > 1) swapBytes(new Uint8Array(buffer), width);
-  return new VIEWS[dtype](buffer);
+  return new TYPED_ARRAYS[dtype](buffer);
 }
 
 /**

@@ -57,35 +57,39 @@ export function dtypeFromV2(datatype: string): ServingDType | undefined {
  */
 export type NumericData = Exclude<ServingTensor['data'], Uint8Array[]>;
 
+/** A typed-array class of numeric tensor storage: by element count, or over existing bytes. */
+export interface TypedArrayClass {
+  new (length: number): NumericData;
+  new (buffer: ArrayBuffer): NumericData;
+}
+
 /**
- * A zeroed typed array for `n` elements of `dtype` (bool as bytes, float16 as bits).
+ * The typed array holding each numeric dtype (bool as bytes, float16 as bits, int64 as BigInt64).
+ * @example
+ *   new TYPED_ARRAYS.float64(bytes); // a Float64Array view of `bytes`
+ */
+export const TYPED_ARRAYS: Readonly<Record<Exclude<ServingDType, 'string'>, TypedArrayClass>> = {
+  float32: Float32Array,
+  float64: Float64Array,
+  float16: Uint16Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  int64: BigInt64Array,
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  uint32: Uint32Array,
+  uint64: BigUint64Array,
+  bool: Uint8Array,
+};
+
+/**
+ * A zeroed typed array for `n` elements of `dtype`.
  * @example
  *   allocate('int64', 3); // BigInt64Array(3)
  */
 export function allocate(dtype: Exclude<ServingDType, 'string'>, n: number): NumericData {
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(n);
-    case 'float64':
-      return new Float64Array(n);
-    case 'int8':
-      return new Int8Array(n);
-    case 'int16':
-      return new Int16Array(n);
-    case 'int32':
-      return new Int32Array(n);
-    case 'int64':
-      return new BigInt64Array(n);
-    case 'uint32':
-      return new Uint32Array(n);
-    case 'uint64':
-      return new BigUint64Array(n);
-    case 'float16':
-    case 'uint16':
-      return new Uint16Array(n);
-    default:
-      return new Uint8Array(n);
-  }
+  return new TYPED_ARRAYS[dtype](n);
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { loadGraphAddon } from '../../training/compiled/addon';
 import { GRPC_CODES } from '../grpc/grpc-wire';
+import { TYPED_ARRAYS } from '../rest/dtypes';
 import { ServingError, type ServingErrorCode, type ServingTensor } from '../types';
 import { dtName, dtypeFromCode, SERVING_DTYPES } from './tf-dtypes';
 
@@ -57,21 +58,6 @@ function servingError(err: unknown): ServingError {
   );
 }
 
-const VIEWS = {
-  float32: Float32Array,
-  float64: Float64Array,
-  int8: Int8Array,
-  int16: Int16Array,
-  int32: Int32Array,
-  int64: BigInt64Array,
-  uint8: Uint8Array,
-  uint16: Uint16Array,
-  uint32: Uint32Array,
-  uint64: BigUint64Array,
-  bool: Uint8Array,
-  float16: Uint16Array,
-} as const;
-
 function toServing(f: Fetched, key: string): ServingTensor {
   const dtype = dtypeFromCode(f.dtype);
   if (!dtype) {
@@ -81,7 +67,7 @@ function toServing(f: Fetched, key: string): ServingTensor {
     );
   }
   if (dtype === 'string') return { dtype, shape: f.shape, data: f.data as Uint8Array[] };
-  return { dtype, shape: f.shape, data: new VIEWS[dtype](f.data as ArrayBuffer) };
+  return { dtype, shape: f.shape, data: new TYPED_ARRAYS[dtype](f.data as ArrayBuffer) };
 }
 
 /** Prepared feed/fetch lists kept per distinct request shape of names; more are prepared anew. */
