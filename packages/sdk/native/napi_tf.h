@@ -38,6 +38,25 @@ inline std::vector<std::string> GetStrings(napi_env env, napi_value arr) {
   return out;
 }
 
+// Bytes held by a typed array of `length` elements of `type`.
+inline size_t TypedArrayBytes(napi_typedarray_type type, size_t length) {
+  switch (type) {
+    case napi_float64_array:
+    case napi_bigint64_array:
+    case napi_biguint64_array:
+      return length * 8;
+    case napi_float32_array:
+    case napi_int32_array:
+    case napi_uint32_array:
+      return length * 4;
+    case napi_int16_array:
+    case napi_uint16_array:
+      return length * 2;
+    default:
+      return length;
+  }
+}
+
 // "node:index" (index defaults to 0) -> TF_Output; oper is null when the node or index is unknown.
 inline TF_Output ParseOutput(TF_Graph* graph, const std::string& name) {
   size_t colon = name.rfind(':');

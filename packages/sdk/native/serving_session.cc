@@ -243,10 +243,7 @@ TF_Tensor* MakeTensor(napi_env env, int32_t dtype, napi_value shape, napi_value 
     *err = "feed data is not a typed array of a fixed-width dtype";
     return nullptr;
   }
-  size_t have = length * (ta == napi_float64_array || ta == napi_bigint64_array || ta == napi_biguint64_array ? 8
-                          : ta == napi_float32_array || ta == napi_int32_array || ta == napi_uint32_array   ? 4
-                          : ta == napi_int16_array || ta == napi_uint16_array                               ? 2
-                                                                                                            : 1);
+  size_t have = tfscale::TypedArrayBytes(ta, length);
   size_t need = width * (size_t)count;
   if (have != need) {
     *err = "feed has " + std::to_string(have) + " bytes, its shape and dtype need " + std::to_string(need);

@@ -196,9 +196,7 @@ napi_value Run(napi_env env, napi_callback_info info) {
     }
     size_t nbytes = DtypeSize((TF_DataType)dtype) * count;
     TF_Tensor* t = TF_AllocateTensor((TF_DataType)dtype, dims.data(), (int)rank, nbytes);
-    size_t have = length * (ta == napi_float64_array || ta == napi_bigint64_array ? 8
-                            : ta == napi_float32_array || ta == napi_int32_array || ta == napi_uint32_array ? 4
-                            : ta == napi_int16_array || ta == napi_uint16_array ? 2 : 1);
+    size_t have = tfscale::TypedArrayBytes(ta, length);
     if (have != nbytes || nbytes == 0) {
       TF_DeleteTensor(t);
       error = "feed " + feedNames[i] + " has " + std::to_string(have) + " bytes, its shape and dtype need " +
