@@ -1,20 +1,19 @@
 /**
- * The model server's HTTP side on Node's `http` module: TF Serving's REST API (`/v1/...`),
- * KServe V2 (`/v2/...`), a plain `/healthz`, and a route table other parts add to (the
- * Prometheus page). It enforces the body limit (413), an optional bearer token (401), CORS
- * (`--rest_api_enable_cors_support`), keeps connections alive, and shuts down gracefully:
- * `close()` stops accepting, lets in-flight requests finish, then resolves.
+ * The model server's HTTP side: TF Serving's REST API (`/v1/...`), KServe V2 (`/v2/...`), a plain
+ * `/healthz`, and a route table other parts add to (the Prometheus page). It enforces the body
+ * limit (413), an optional bearer token (401), CORS (`--rest_api_enable_cors_support`), keeps
+ * connections alive, and shuts down gracefully: `close()` stops accepting, lets in-flight requests
+ * finish, then resolves.
  *
- * Why Node's http and not fastify: fastify runs on Node's http, so it can only add to it, and
- * routing here is two prefix checks and a regex. Measured (2 cores, keep-alive, 8 connections,
- * a JS half_plus_two): a bare http handler that parses the body and answers fixed JSON does
- * 26.8k req/s, this server 24.5k; at one connection p50 144 vs 169 us. The handler itself costs
- * ~5 us per small predict.
+ * Plain HTTP/1.1 API requests are read and answered by the front (http-front.ts) straight off the
+ * socket; every other request goes to Node's `http` module (routes, preflights, HTTP/1.0, chunked
+ * or gzip bodies, refusals of oversized ones). Both reach the same `answer()`.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BodyError, readBody } from './http-body';
+import { type FrontAnswer, type FrontRequest, HttpFront } from './http-front';
 import type { PredictHooks, RequestObserver } from './predict-hooks';
 import { errorJson } from './rest/http-status';
 import { KServeV2Api } from './rest/kserve-v2';
@@ -62,6 +61,11 @@ interface Route {
   auth: boolean;
 }
 
+/** An API answer, with the REST reply observers hear about. */
+interface Answer extends FrontAnswer {
+  readonly reply?: RestReply;
+}
+
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'POST, GET',
@@ -78,7 +82,9 @@ const OPEN_PATHS = new Set(['/healthz', '/v2/health/live', '/v2/health/ready']);
  *   process.once('SIGTERM', () => void http.close());
  */
 export class ModelHttpServer {
+  /** node:http, for the connections the front hands over (see http-front.ts); it never listens itself. */
   readonly server: Server;
+  private readonly http: HttpFront;
   private readonly routes = new Map<string, Route>();
   private readonly observers: RequestObserver[];
   private readonly tfServing: TfServingRestApi;
@@ -108,10 +114,20 @@ export class ModelHttpServer {
     this.maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
     this.tokenDigest = options.authToken ? digest(options.authToken) : undefined;
     this.observers = [...(options.observers ?? [])];
-    this.server = createServer({ keepAliveTimeout: options.keepAliveTimeoutMs ?? 65_000 }, (req, res) => {
+    const keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 65_000;
+    this.server = createServer({ keepAliveTimeout: keepAliveTimeoutMs }, (req, res) => {
       void this.dispatch(req, res);
     });
-    this.server.headersTimeout = (options.keepAliveTimeoutMs ?? 65_000) + 1000;
+    this.server.headersTimeout = keepAliveTimeoutMs + 1000;
+    this.http = new HttpFront({
+      fallback: this.server,
+      accepts: (method, path) => !this.routes.has(`${method} ${path}`),
+      answer: (request) => this.front(request),
+      maxBodyBytes: this.maxBodyBytes,
+      keepAliveTimeoutMs,
+      headers: options.enableCors ? CORS_HEADERS : undefined,
+      closing: () => this.closing,
+    });
   }
 
   /**
@@ -128,19 +144,16 @@ export class ModelHttpServer {
   }
 
   /** Starts listening; resolves with the bound address. */
-  listen(): Promise<{ host: string; port: number }> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.options.port ?? 8501, this.options.host ?? '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve(this.address());
-      });
-    });
+  async listen(): Promise<{ host: string; port: number }> {
+    await this.http.listen(this.options.port ?? 8501, this.options.host ?? '127.0.0.1');
+    // node:http tracks its connections (idle closing, header and request timeouts) from 'listening' on.
+    this.server.emit('listening');
+    return this.address();
   }
 
   /** The bound address (after {@link listen}). */
   address(): { host: string; port: number } {
-    const a = this.server.address() as AddressInfo;
+    const a = this.http.server.address() as AddressInfo;
     return { host: a.address, port: a.port };
   }
 
@@ -152,16 +165,22 @@ export class ModelHttpServer {
   close(graceMs = 30_000): Promise<void> {
     this.closing = true;
     return new Promise((resolve) => {
-      if (!this.server.listening) return resolve();
-      const timer = setTimeout(() => this.server.closeAllConnections(), graceMs).unref();
-      this.server.close(() => {
+      if (!this.http.server.listening) return resolve();
+      const timer = setTimeout(() => {
+        this.server.closeAllConnections();
+        this.http.destroyAll();
+      }, graceMs).unref();
+      // Resolves once every connection is gone, the front's and those it handed to node:http.
+      this.http.close(() => {
         clearTimeout(timer);
         resolve();
       });
-      this.server.closeIdleConnections();
+      // Not listening, node:http only closes its idle connections and stops its timeout checks here.
+      this.server.close();
     });
   }
 
+  /** node:http's requests: the route table and CORS preflights, then the APIs as on the front. */
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const start = process.hrtime.bigint();
     this.inFlight++;
@@ -177,76 +196,98 @@ export class ModelHttpServer {
     try {
       const route = this.routes.get(`${method} ${path}`);
       if (route) {
-        if (route.auth && !this.authorized(req)) return this.refuse(req, res, 401);
+        if (route.auth && !this.authorized(req.headers.authorization)) {
+          req.resume();
+          return send(res, unauthorized());
+        }
         return await route.handler(req, res);
       }
       if (method === 'OPTIONS' && this.options.enableCors) return this.preflight(req, res);
-      if (method === 'GET' && path === '/healthz') {
-        req.resume();
-        return send(
-          res,
-          this.closing ? 503 : 200,
-          JSON.stringify(this.closing ? { status: 'shutting down' } : { status: 'ok' }),
-        );
-      }
-      const api = this.tfServing.handles(path) ? this.tfServing : this.kserve?.handles(path) ? this.kserve : undefined;
-      if (!api) {
-        req.resume();
-        return send(
-          res,
-          404,
-          errorJson(`No API at ${method} ${path}: TF Serving's REST API is under /v1, KServe V2 under /v2.`),
-        );
-      }
-      if (!OPEN_PATHS.has(path) && !this.authorized(req)) return this.refuse(req, res, 401);
-      let body: Buffer;
-      try {
-        body = await readBody(req, this.maxBodyBytes);
-      } catch (e) {
-        if (!(e instanceof BodyError)) throw e;
-        res.setHeader('Connection', 'close');
-        return send(res, e.status, errorJson(e.message));
-      }
-      const reply = await api.handle(method, path, body);
+      let read = false;
+      const answer = await this.answer(method, path, req.headers.authorization, () => {
+        read = true;
+        return readBody(req, this.maxBodyBytes);
+      });
+      if (!read) req.resume();
       // Draining: answer, then let the connection go so close() can finish.
-      if (this.closing) res.setHeader('Connection', 'close');
-      send(res, reply.status, reply.body);
-      this.report(reply, start);
+      send(res, this.closing ? { ...answer, close: true } : answer);
+      this.report(answer.reply, start);
     } catch (e) {
-      if (!res.headersSent) send(res, 500, errorJson(`Internal error: ${(e as Error).message}`));
+      if (!res.headersSent) send(res, { status: 500, body: errorJson(`Internal error: ${(e as Error).message}`) });
       else res.destroy();
     }
   }
 
-  private authorized(req: IncomingMessage): boolean {
-    if (!this.tokenDigest) return true;
-    const header = req.headers.authorization ?? '';
-    const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
-    return token !== undefined && timingSafeEqual(digest(token), this.tokenDigest);
+  /** A request on the front (plain HTTP/1.1 to an API path). */
+  private async front(request: FrontRequest): Promise<FrontAnswer> {
+    const start = process.hrtime.bigint();
+    this.inFlight++;
+    try {
+      const answer = await this.answer(request.method, request.path, request.authorization, () =>
+        Promise.resolve(request.body),
+      );
+      this.report(answer.reply, start);
+      return answer;
+    } catch (e) {
+      return { status: 500, body: errorJson(`Internal error: ${(e as Error).message}`) };
+    } finally {
+      this.inFlight--;
+      if (this.closing) this.http.closeIdle();
+    }
   }
 
-  private refuse(req: IncomingMessage, res: ServerResponse, status: 401): void {
-    req.resume();
-    res.setHeader('WWW-Authenticate', 'Bearer');
-    send(
-      res,
-      status,
-      errorJson(
-        'Missing or wrong bearer token: send "Authorization: Bearer <token>" (the server runs with --auth-token).',
-      ),
-    );
+  /** Health, the TF Serving and KServe APIs, 404 elsewhere; the token is checked before the body is read. */
+  private async answer(
+    method: string,
+    path: string,
+    authorization: string | undefined,
+    body: () => Promise<Buffer>,
+  ): Promise<Answer> {
+    if (method === 'GET' && path === '/healthz') {
+      return {
+        status: this.closing ? 503 : 200,
+        body: JSON.stringify(this.closing ? { status: 'shutting down' } : { status: 'ok' }),
+      };
+    }
+    const api = this.tfServing.handles(path) ? this.tfServing : this.kserve?.handles(path) ? this.kserve : undefined;
+    if (!api) {
+      return {
+        status: 404,
+        body: errorJson(`No API at ${method} ${path}: TF Serving's REST API is under /v1, KServe V2 under /v2.`),
+      };
+    }
+    if (!OPEN_PATHS.has(path) && !this.authorized(authorization)) return unauthorized();
+    let bytes: Buffer;
+    try {
+      bytes = await body();
+    } catch (e) {
+      if (!(e instanceof BodyError)) throw e;
+      return { status: e.status, body: errorJson(e.message), close: true };
+    }
+    const reply = await api.handle(method, path, bytes);
+    return { status: reply.status, body: reply.body, reply };
+  }
+
+  private authorized(header: string | undefined): boolean {
+    if (!this.tokenDigest) return true;
+    const token = /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim();
+    return token !== undefined && timingSafeEqual(digest(token), this.tokenDigest);
   }
 
   /** A CORS preflight: allowed for an http(s) Origin, as TF Serving checks it. */
   private preflight(req: IncomingMessage, res: ServerResponse): void {
     req.resume();
     const origin = req.headers.origin ?? '';
-    if (/^https?:\/\//.test(origin)) send(res, 200, '');
-    else send(res, 400, errorJson(`CORS preflight needs an Origin header with an http(s) URL; got "${origin}".`));
+    if (/^https?:\/\//.test(origin)) send(res, { status: 200, body: '' });
+    else
+      send(res, {
+        status: 400,
+        body: errorJson(`CORS preflight needs an Origin header with an http(s) URL; got "${origin}".`),
+      });
   }
 
-  private report(reply: RestReply, start: bigint): void {
-    if (this.observers.length === 0 || reply.api === undefined) return;
+  private report(reply: RestReply | undefined, start: bigint): void {
+    if (this.observers.length === 0 || reply?.api === undefined) return;
     const event = {
       entrypoint: 'REST' as const,
       api: reply.api,
@@ -271,9 +312,24 @@ function digest(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
 }
 
-function send(res: ServerResponse, status: number, body: Buffer | string): void {
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
+function unauthorized(): Answer {
+  return {
+    status: 401,
+    body: errorJson(
+      'Missing or wrong bearer token: send "Authorization: Bearer <token>" (the server runs with --auth-token).',
+    ),
+    headers: { 'WWW-Authenticate': 'Bearer' },
+  };
+}
+
+function send(res: ServerResponse, answer: FrontAnswer): void {
+  for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
+  if (answer.close) res.setHeader('Connection', 'close');
+  res.writeHead(answer.status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(answer.body),
+  });
+  res.end(answer.body);
 }
 
 /**
