@@ -92,6 +92,33 @@ describe('serving/runtimes/addon-session', function () {
     }
   });
 
+  it('by default runs a quick model inline only while nothing else runs on the pool', async () => {
+    const session = await NativeSession.open(path.join(dir, '1'), ['serve']);
+    const spec = (await new SavedModelRuntime().load(path.join(dir, '1'))).signatures.serving_default!;
+    const fetches = [{ name: spec.outputs[0]!.name, key: 'y' }];
+    const one = [{ name: spec.inputs[0]!.name, tensor: batch(1) }];
+    try {
+      // Warm up as the server does at load, so the session knows the call is quick.
+      for (let i = 0; i < 30; i++) await session.run(one, fetches, 'inline');
+      const warm = session.placed!;
+      for (let i = 0; i < 6; i++) {
+        await session.run(one, fetches);
+        await new Promise((resolve) => setTimeout(resolve, 30)); // an otherwise idle server
+      }
+      const idle = session.placed!;
+      assert.ok(idle.inline - warm.inline >= 4, `quick calls on an idle loop run inline: ${JSON.stringify(idle)}`);
+      // With a long call on the pool the server is under load: quick calls must not block the JS thread.
+      const long = session.run([{ name: spec.inputs[0]!.name, tensor: batch(256) }], fetches, 'offThread');
+      await Promise.all([1, 2, 3].map(() => session.run(one, fetches)));
+      await long;
+      const busy = session.placed!;
+      assert.equal(busy.inline, idle.inline, `no inline run while one was on the pool: ${JSON.stringify(busy)}`);
+      assert.equal(busy.offThread, idle.offThread + 4);
+    } finally {
+      session.close();
+    }
+  });
+
   it('finishes calls in flight when the version is closed, and refuses new ones', async () => {
     const servable = await new SavedModelRuntime().load(path.join(dir, '1'));
     const inputs = { [servable.signatures.serving_default!.inputs[0]!.key]: batch(256) };

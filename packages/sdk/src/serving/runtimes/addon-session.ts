@@ -74,23 +74,27 @@ function toServing(f: Fetched, key: string): ServingTensor {
 const MAX_PREPARED = 64;
 
 /**
- * Where a run executes: `auto` (the default) runs it inline while the event loop is mostly idle
- * and the model is quick (a hand-off to the pool costs two thread wake-ups, tens of µs on a VM,
- * more than a small model's whole call), and off the JS thread when the loop is busy (the JS
- * thread then parses and answers other requests meanwhile) or a call takes long.
+ * Where a run executes: `auto` (the default) runs it inline only while the server is otherwise idle
+ * (no run on the pool, the event loop mostly idle) and the model is quick: a hand-off to the pool
+ * costs two thread wake-ups, tens of µs on a VM, more than a small model's whole call. Under load
+ * every run leaves the JS thread, which then parses and answers other requests meanwhile. (An inline
+ * MLP call that takes 33 µs alone took ~100 µs of the JS thread at 64 connections on 2 cores, with
+ * TensorFlow's intra-op threads competing for the other core.)
  */
 export type RunPlacement = 'auto' | 'inline' | 'offThread';
 
 /** A call this long (µs, TensorFlow's own time) always leaves the JS thread. */
 const LONG_CALL_MICROS = 1000;
-/** Event-loop utilisation above which runs leave the JS thread. */
-const BUSY_LOOP = 0.75;
+/** Event-loop utilisation from which runs leave the JS thread. */
+const BUSY_LOOP = 0.5;
 /** How often the utilisation is re-read (ms). */
 const LOOP_SAMPLE_MS = 20;
 
 let loopMark = performance.eventLoopUtilization();
 let loopReadAt = 0;
 let loopBusy = false;
+/** Runs of any session on the pool now: one there means the server is under concurrent load. */
+let runsOffThread = 0;
 
 /** Whether the event loop was busy over the last sample (re-read at most every LOOP_SAMPLE_MS). */
 function eventLoopBusy(): boolean {
@@ -114,6 +118,8 @@ export class AddonSession {
   #open = true;
   /** Moving average of TensorFlow's time per call (µs); -1 until the first call. */
   #callMicros = -1;
+  /** Where this session's runs went so far. */
+  readonly placed = { inline: 0, offThread: 0 };
 
   private constructor(
     private readonly addon: ServingAddon,
@@ -139,7 +145,9 @@ export class AddonSession {
     if (!this.#open) throw new ServingError('UNAVAILABLE', 'The servable was unloaded.');
     const offThread =
       placement === 'offThread' ||
-      (placement === 'auto' && (this.#callMicros < 0 || this.#callMicros >= LONG_CALL_MICROS || eventLoopBusy()));
+      (placement === 'auto' &&
+        (this.#callMicros < 0 || this.#callMicros >= LONG_CALL_MICROS || runsOffThread > 0 || eventLoopBusy()));
+    this.placed[offThread ? 'offThread' : 'inline']++;
     let fetched: RunResult;
     try {
       const prepared = this.#prepare(feeds, fetches);
@@ -150,7 +158,15 @@ export class AddonSession {
         feeds.map((f) => f.tensor.data),
         offThread,
       );
-      fetched = Array.isArray(pending) ? pending : await pending;
+      if (Array.isArray(pending)) fetched = pending;
+      else {
+        runsOffThread++;
+        try {
+          fetched = await pending;
+        } finally {
+          runsOffThread--;
+        }
+      }
     } catch (err) {
       throw servingError(err);
     }

@@ -92,6 +92,11 @@ export class NativeSession {
     return this.impl instanceof AddonSession;
   }
 
+  /** Where runs went so far (on tfscale's addon; the fallback runs everything inline). */
+  get placed(): { readonly inline: number; readonly offThread: number } | undefined {
+    return this.impl instanceof AddonSession ? { ...this.impl.placed } : undefined;
+  }
+
   /**
    * Feeds `feeds`, fetches `fetches` (by graph name); errors carry TF's status code and text.
    * `placement` applies on tfscale's addon (the fallback always runs inline).
