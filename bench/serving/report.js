@@ -66,7 +66,7 @@ function cellRows(rows) {
 const verdict = (ok) => (ok === undefined ? 'n/a' : ok ? '**PASS**' : '**FAIL**');
 
 const FLOORS = {
-  REST: ['floor: node:http, canned reply'],
+  REST: ['floor: raw HTTP/1.1, canned reply', 'floor: node:http, canned reply'],
   gRPC: ['floor: node:http2 gRPC, canned reply', 'floor: grpc-js, canned reply'],
 };
 const floorOf = (rows, p, concurrency) =>
@@ -209,7 +209,7 @@ function servingReport({ info = {}, rows: given = [] }) {
       `concurrent request. gRPC: ${info.loadGenerators?.gRPC ?? 'a bare HTTP/2 client'} on one HTTP/2 connection ` +
       'with one stream per concurrent request (a gRPC channel), sending a pre-encoded PredictRequest ' +
       '(`tensor_content`); one reference row uses the grpc-js client. Raw runtime: the same SavedModel called ' +
-      "in-process in a loop, no server. Floor: bare node:http and node:http2 servers that read the request and send the model's " +
+      "in-process in a loop, no server. Floor: bare raw-socket HTTP/1.1, node:http and node:http2 servers that read the request and send the model's " +
       'real reply, canned, under the same load generators — the transport limit on this machine. CPU columns: µs of ' +
       'CPU per request (share of all cores), server from /proc, load generator from its own rusage.',
     '',

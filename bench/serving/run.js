@@ -3,8 +3,8 @@
  * Model-server throughput and latency: TF Serving's REST and gRPC Predict APIs at concurrency
  * 1/16/64, dynamic batching off and on, next to the raw runtime loop (the same SavedModel called
  * in-process, no server) at batch 1 and at the batch sizes batching formed, and next to the
- * transport floor (bare node:http and grpc-js servers answering a canned reply, same load
- * generators). Models: the MLP 784-256-10 and a CNN sized so one row takes over 1 ms
+ * transport floor (bare raw-socket HTTP/1.1, node:http and node:http2 servers answering a canned
+ * reply, same load generators). Models: the MLP 784-256-10 and a CNN sized so one row takes over 1 ms
  * (bench/serving/server.ts). Every request carries one row.
  *
  * The servers run in their own processes (bench/serving/server.ts). Load generators: wrk (REST) and
@@ -197,10 +197,11 @@ async function servedRows(dir, model, batching) {
 async function floorRows(dir, model) {
   const rows = [];
   const w = worker(['floor', dir, model]);
-  const { rest, grpc } = await w.first;
+  const { rest, restRaw, grpc } = await w.first;
   const shape = ROW_SHAPE[model];
   try {
     for (const [pathName, load, port] of [
+      ['floor: raw HTTP/1.1, canned reply', REST_LOAD, restRaw],
       ['floor: node:http, canned reply', REST_LOAD, rest],
       ['floor: node:http2 gRPC, canned reply', GRPC_LOAD, grpc],
     ]) {

@@ -10,10 +10,11 @@
  *                                     thread hand-off: the fastest in-process call), `runs` times, and
  *                                     prints {"runs": [...]} (per run: calls/s, rows/s, p50, p99,
  *                                     CPU µs per call)
- *   floor <dir> <model>               the transport floor: a bare node:http server and a bare
+ *   floor <dir> <model>               the transport floor: a bare raw-socket HTTP/1.1 responder (the
+ *                                     REST front's transport), a bare node:http server and a bare
  *                                     node:http2 gRPC responder that read the request (not parse it)
  *                                     and answer the model's real response to the bench row;
- *                                     prints {"rest","grpc"}
+ *                                     prints {"rest","restRaw","grpc"}
  */
 import * as fs from 'node:fs';
 import { createServer } from 'node:http';
@@ -167,6 +168,37 @@ async function floor(dir: string, model: string): Promise<void> {
   });
   const rest = await freePort();
   await new Promise<void>((resolve) => http.listen(rest, '127.0.0.1', resolve));
+  // The model server's REST transport (its front reads requests off the socket): head, then
+  // Content-Length bytes of body, then one write of the canned answer.
+  const answer = Buffer.concat([
+    Buffer.from(
+      `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${restBody.length}\r\nConnection: keep-alive\r\n\r\n`,
+      'latin1',
+    ),
+    restBody,
+  ]);
+  const raw = net.createServer({ noDelay: true }, (socket) => {
+    let pending: Buffer = Buffer.alloc(0);
+    let need = -1;
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: Buffer) => {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      for (;;) {
+        if (need < 0) {
+          const end = pending.indexOf('\r\n\r\n');
+          if (end < 0) return;
+          const length = /\r\ncontent-length:\s*(\d+)/i.exec(pending.toString('latin1', 0, end));
+          need = end + 4 + Number(length?.[1] ?? 0);
+        }
+        if (pending.length < need) return;
+        pending = pending.subarray(need);
+        need = -1;
+        socket.write(answer);
+      }
+    });
+  });
+  const restRaw = await freePort();
+  await new Promise<void>((resolve) => raw.listen(restRaw, '127.0.0.1', resolve));
 
   const service = serving.servingRoot().lookupService('tensorflow.serving.PredictionService');
   const method = service.methods.Predict!;
@@ -202,9 +234,10 @@ async function floor(dir: string, model: string): Promise<void> {
   });
   const grpc = await freePort();
   await new Promise<void>((resolve) => h2.listen(grpc, '127.0.0.1', resolve));
-  process.stdout.write(`${JSON.stringify({ rest, grpc })}\n`);
+  process.stdout.write(`${JSON.stringify({ rest, restRaw, grpc })}\n`);
   untilStdinEnds(async () => {
     h2.close();
+    raw.close();
     http.closeAllConnections();
     await new Promise<void>((resolve) => http.close(() => resolve()));
   });
