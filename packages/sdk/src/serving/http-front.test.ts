@@ -196,6 +196,26 @@ describe('REST front (raw HTTP/1.1 with node:http fallback)', () => {
     assert.ok(Date.now() - t0 >= 200, 'closed by the timeout, not at once');
   });
 
+  it('answers 408 to a head that trickles in slower than the headers timeout (slow-loris)', async () => {
+    const { port } = await up({ keepAliveTimeoutMs: 300 }); // headers timeout 1.3 s
+    const c = await client(port);
+    const t0 = Date.now();
+    await c.send('POST /v1/models/half:predict HTTP/1.1\r\nHost: x\r\n');
+    const drip = setInterval(() => c.socket.write('X-Slow: 1\r\n'), 100);
+    try {
+      const a = await c.answer();
+      assert.equal(a.status, 408);
+      await c.closedByServer();
+    } finally {
+      clearInterval(drip);
+    }
+    const took = Date.now() - t0;
+    assert.ok(took >= 1300 && took < 5000, `timed out after ${took} ms`);
+    const good = await client(port);
+    await good.send(predict());
+    assert.equal((await good.answer()).body, PREDICTIONS);
+  });
+
   it('on close(): idle connections go at once, a request in flight is answered with Connection: close', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

@@ -56,6 +56,10 @@ export interface HttpFrontOptions {
   readonly maxBodyBytes: number;
   /** Idle keep-alive connections close after this long. */
   readonly keepAliveTimeoutMs: number;
+  /** A request head must arrive within this long of its first byte (node:http's headersTimeout), else 408. */
+  readonly headersTimeoutMs: number;
+  /** A whole request must arrive within this long (node:http's requestTimeout), else 408. */
+  readonly requestTimeoutMs: number;
   /** Extra header lines on every answer (CORS). */
   readonly headers?: Readonly<Record<string, string>>;
   /** Whether answers must close their connection now (graceful shutdown). */
@@ -65,6 +69,8 @@ export interface HttpFrontOptions {
 /** node:http's --max-http-header-size: a larger head goes to node:http (431). */
 const MAX_HEAD_BYTES = maxHeaderSize;
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
+/** node:http's answer to a request that arrives too slowly. */
+const TIMED_OUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n', 'latin1');
 /** Bodies up to this size are copied into the head's buffer: one write, one segment. */
 const JOIN_BELOW = 64 * 1024;
 /** Token characters of a header name (RFC 9110). */
@@ -164,6 +170,8 @@ class Connection {
   private pendingBytes = 0;
   private head: Extract<Head, { kind: 'api' }> | undefined;
   private headBytes = 0;
+  /** When the first byte of the request being received arrived. */
+  private startedAt = 0;
   /** A request is being answered: later bytes wait (pipelining answers in order). */
   private busy = false;
   private released = false;
@@ -189,7 +197,22 @@ class Connection {
     return !this.busy && this.pendingBytes === 0;
   }
 
+  /** Whether the request being received is late (slow-loris guard, as node:http's timeouts). */
+  late(now: number): boolean {
+    if (this.busy || this.released || this.pendingBytes === 0) return false;
+    const limit = this.head ? this.front.options.requestTimeoutMs : this.front.options.headersTimeoutMs;
+    return limit > 0 && now - this.startedAt > limit;
+  }
+
+  /** Answers 408 and closes, as node:http does for a request that arrives too slowly. */
+  timeOut(): void {
+    this.released = true;
+    this.socket.end(TIMED_OUT);
+    this.socket.destroySoon();
+  }
+
   private receive(chunk: Buffer): void {
+    if (this.pendingBytes === 0) this.startedAt = Date.now();
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
     if (this.busy) this.socket.pause();
@@ -227,6 +250,7 @@ class Connection {
       const rest = bytes.subarray(need);
       this.pending = rest.length ? [rest] : [];
       this.pendingBytes = rest.length;
+      this.startedAt = Date.now();
       const head = this.head;
       this.head = undefined;
       this.busy = true;
@@ -312,6 +336,7 @@ class Connection {
 export class HttpFront {
   readonly server: Server;
   private readonly connections = new Set<Connection>();
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(readonly options: HttpFrontOptions) {
     this.server = createServer({ noDelay: true }, (socket) => {
@@ -327,6 +352,9 @@ export class HttpFront {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
         this.server.off('error', reject);
+        // Checked now and then, as node:http does (its connectionsCheckingInterval is 30 s).
+        const every = Math.max(50, Math.min(30_000, this.options.headersTimeoutMs / 4));
+        this.sweeper = setInterval(() => this.sweep(), every).unref();
         resolve();
       });
     });
@@ -334,8 +362,15 @@ export class HttpFront {
 
   /** Stops accepting and closes idle connections; `done` runs once every connection is gone. */
   close(done: () => void): void {
+    clearInterval(this.sweeper);
     this.server.close(() => done());
     this.closeIdle();
+  }
+
+  /** Times out the requests that arrive too slowly. */
+  private sweep(): void {
+    const now = Date.now();
+    for (const conn of this.connections) if (conn.late(now)) conn.timeOut();
   }
 
   /** Closes the connections with no request under way. */

@@ -125,6 +125,8 @@ export class ModelHttpServer {
       answer: (request) => this.front(request),
       maxBodyBytes: this.maxBodyBytes,
       keepAliveTimeoutMs,
+      headersTimeoutMs: this.server.headersTimeout,
+      requestTimeoutMs: this.server.requestTimeout,
       headers: options.enableCors ? CORS_HEADERS : undefined,
       closing: () => this.closing,
     });
