@@ -93,6 +93,13 @@ function readInputs(
   protos: Record<string, TensorProtoMessage>,
 ): Record<string, ServingTensor> {
   const sent = Object.keys(protos).sort();
+  // Map keys are unique, so same count + every key known = the signature's set.
+  const known = (k: string) => k !== '__proto__' && signature.inputs.some((t) => t.key === k);
+  if (sent.length === signature.inputs.length && sent.every(known)) {
+    const inputs: Record<string, ServingTensor> = {};
+    for (const alias of sent) inputs[alias] = decodeTensorProto(protos[alias]!, alias);
+    return inputs;
+  }
   const expected = signature.inputs.map((t) => t.key).sort();
   if (sent.length !== expected.length) {
     const extra = sent.filter((k) => !expected.includes(k));

@@ -73,6 +73,27 @@ describe('grpc tensor-proto: TensorProto ↔ ServingTensor', () => {
     );
   });
 
+  it('copies tensor_content out of unaligned request bytes: aligned, independent, large or small', () => {
+    // Every width at every misalignment, small (shared slab) and large (own buffer).
+    for (const count of [3, 5000]) {
+      const source = new Float64Array(count).map((_, i) => i * 1.25 - 7);
+      const bytes = new Uint8Array(source.buffer);
+      const decoded = [1, 2, 3].map((shift) => {
+        const message = new Uint8Array(bytes.length + shift);
+        message.set(bytes, shift);
+        const t = decodeTensorContent('float64', message.subarray(shift), count) as Float64Array;
+        message.fill(0xff); // the request's bytes may go: the tensor must not see it
+        return t;
+      });
+      for (const t of decoded) {
+        assert.equal(t.byteOffset % 8, 0);
+        assert.deepEqual(Array.from(t), Array.from(source));
+      }
+      decoded[0]!.fill(0);
+      assert.deepEqual(Array.from(decoded[1]!), Array.from(source));
+    }
+  });
+
   it('fails as TF does: "tensor parsing error: <alias>" (INVALID_ARGUMENT)', () => {
     const bad: TensorProtoMessage[] = [
       { dtype: 1, tensor_shape: shape(3), tensor_content: new Uint8Array(8) },

@@ -103,27 +103,35 @@ export function tfTypeName(dtype: ServingDType): string {
  *   // { dtype: 'float32', shape: [2], data: Float32Array [1.5, 1.5] }
  */
 export function decodeTensorProto(proto: TensorProtoMessage, alias: string): ServingTensor {
-  const parseError = () => new ServingError('INVALID_ARGUMENT', `tensor parsing error: ${alias}`);
   const code = proto.dtype ?? 0;
   const dtype = DTYPE_OF.get(code);
   if (dtype === undefined) {
     const name = TF_TYPE_NAMES[code];
-    if (name === undefined) throw parseError();
+    if (name === undefined) throw parseError(alias);
     throw new ServingError('UNIMPLEMENTED', `Input ${alias} has dtype ${name}, which tfscale does not serve.`);
   }
   const dims = proto.tensor_shape?.dim ?? [];
-  if (proto.tensor_shape?.unknown_rank) throw parseError();
-  const shape = dims.map((d) => toNumber(d.size ?? 0));
-  if (shape.some((n) => !Number.isSafeInteger(n) || n < 0)) throw parseError();
-  const count = shape.reduce((a, b) => a * b, 1);
+  if (proto.tensor_shape?.unknown_rank) throw parseError(alias);
+  // Loops, not map/some/reduce: this runs for every input of every call.
+  const shape: number[] = [];
+  for (const d of dims) shape.push(toNumber(d.size ?? 0));
+  let count = 1;
+  for (const n of shape) {
+    if (!Number.isSafeInteger(n) || n < 0) throw parseError(alias);
+    count *= n;
+  }
   if (count === 0) return { dtype, shape, data: emptyData(dtype) };
   const content = proto.tensor_content;
   if (content && content.length > 0) {
     const data = decodeTensorContent(dtype, content, count);
-    if (!data) throw parseError();
+    if (!data) throw parseError(alias);
     return { dtype, shape, data };
   }
   return { dtype, shape, data: fromTypedField(dtype, proto, count) };
+}
+
+function parseError(alias: string): ServingError {
+  return new ServingError('INVALID_ARGUMENT', `tensor parsing error: ${alias}`);
 }
 
 /**
