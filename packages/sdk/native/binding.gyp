@@ -4,7 +4,7 @@
   'variables': { 'tf_dir%': '' },
   'targets': [{
     'target_name': 'tfscale_graph',
-    'sources': ['tfscale_graph.cc', 'serving_session.cc'],
+    'sources': ['tfscale_graph.cc', 'serving_session.cc', 'serving_tensors.cc'],
     'include_dirs': ['<(tf_dir)/include'],
     'cflags_cc': ['-std=c++17', '-O2'],
     'libraries': ['-Wl,-rpath,<(tf_dir)/lib', '-L<(tf_dir)/lib', '-ltensorflow', '-ltensorflow_framework'],
