@@ -13,14 +13,14 @@ import { createServer, type Http2Server, type Http2Session, type Settings } from
 import type { AddressInfo } from 'node:net';
 import type { Service } from 'protobufjs';
 import type { Logger } from '../../core/logger';
-import type { PredictHooks, PredictTiming, RequestObserver, ServingApi } from '../predict-hooks';
+import type { PredictHooks, RequestObserver, ServingApi } from '../predict-hooks';
 import { type ModelManager, ServingError } from '../types';
 import { handleClassify, handleRegress } from './classify-regress';
 import { type CallRouter, digestToken, serveStream, type UnaryRoute } from './grpc-call';
 import { type GrpcChannelArguments, resolveChannelArguments } from './grpc-channel-args';
-import { errorCode } from './grpc-status';
 import { handleGetModelStatus, handleReloadConfig } from './model-service';
 import { type HandlerContext, handleGetModelMetadata, handlePredict } from './predict';
+import { predictResponseFrame } from './predict-frame';
 import { servingRoot } from './proto-root';
 
 export type { GrpcChannelArguments } from './grpc-channel-args';
@@ -150,65 +150,62 @@ function routes(options: GrpcServerOptions): Map<string, UnaryRoute> {
   const observers = options.observers ?? [];
   const ctx: HandlerContext = { manager, hooks: options.hooks ?? {}, tensorContent: options.tensorContent ?? false };
   // Inference calls report one event each (TF Serving counts and times exactly these over gRPC).
-  const measured =
-    <Req extends { model_spec?: { name?: string } | null }>(
-      api: ServingApi,
-      run: (req: Req, timing: PredictTiming) => Promise<unknown>,
-    ) =>
-    async (req: Req) => {
-      const start = process.hrtime.bigint();
-      const timing: PredictTiming = {};
-      let status: ReturnType<typeof errorCode> = 'OK';
-      try {
-        return await run(req, timing);
-      } catch (error) {
-        status = errorCode(error);
-        throw error;
-      } finally {
-        const latencyMicros = Number((process.hrtime.bigint() - start) / 1000n);
-        const event = {
-          entrypoint: 'GRPC' as const,
-          api,
-          model: req.model_spec?.name ?? '',
-          status,
-          latencyMicros,
-          ...timing,
-        };
-        for (const observe of observers) {
-          try {
-            observe(event);
-          } catch {
-            // observers must not break requests
-          }
+  const reporter =
+    (api: ServingApi): UnaryRoute['report'] =>
+    (req: { model_spec?: { name?: string } | null }, status, latencyMicros, timing) => {
+      const event = {
+        entrypoint: 'GRPC' as const,
+        api,
+        model: req.model_spec?.name ?? '',
+        status,
+        latencyMicros,
+        ...timing,
+      };
+      for (const observe of observers) {
+        try {
+          observe(event);
+        } catch {
+          // observers must not break requests
         }
       }
     };
   const out = new Map<string, UnaryRoute>();
   add(out, servingRoot().lookupService('tensorflow.serving.PredictionService'), {
-    Predict: measured('predict', (req, timing) => handlePredict(ctx, req, timing)),
-    Classify: measured('classify', (req, timing) => handleClassify(ctx, req, timing)),
-    Regress: measured('regress', (req, timing) => handleRegress(ctx, req, timing)),
-    GetModelMetadata: async (req) => handleGetModelMetadata(ctx, req),
-    MultiInference: async () => {
-      throw new ServingError('UNIMPLEMENTED', 'MultiInference is not supported by tfscale; call Classify and Regress.');
+    Predict: {
+      handler: (req, timing) => handlePredict(ctx, req, timing),
+      report: reporter('predict'),
+      frame: predictResponseFrame,
+    },
+    Classify: { handler: (req, timing) => handleClassify(ctx, req, timing), report: reporter('classify') },
+    Regress: { handler: (req, timing) => handleRegress(ctx, req, timing), report: reporter('regress') },
+    GetModelMetadata: { handler: async (req) => handleGetModelMetadata(ctx, req) },
+    MultiInference: {
+      handler: async () => {
+        throw new ServingError(
+          'UNIMPLEMENTED',
+          'MultiInference is not supported by tfscale; call Classify and Regress.',
+        );
+      },
     },
   });
   add(out, servingRoot().lookupService('tensorflow.serving.ModelService'), {
-    GetModelStatus: async (req) => handleGetModelStatus(manager, req),
-    HandleReloadConfigRequest: async (req) => handleReloadConfig(manager, req),
+    GetModelStatus: { handler: async (req) => handleGetModelStatus(manager, req) },
+    HandleReloadConfigRequest: { handler: async (req) => handleReloadConfig(manager, req) },
   });
   return out;
 }
 
-function add(out: Map<string, UnaryRoute>, service: Service, handlers: Record<string, UnaryRoute['handler']>): void {
+type RouteParts = Omit<UnaryRoute, 'request' | 'response'>;
+
+function add(out: Map<string, UnaryRoute>, service: Service, parts: Record<string, RouteParts>): void {
   for (const method of service.methodsArray) {
-    const handler = handlers[method.name];
-    if (!handler) continue; // methods the API defines but nobody implements stay UNIMPLEMENTED
+    const part = parts[method.name];
+    if (!part) continue; // methods the API defines but nobody implements stay UNIMPLEMENTED
     method.resolve();
     out.set(`/${service.fullName.slice(1)}/${method.name}`, {
       request: method.resolvedRequestType!,
       response: method.resolvedResponseType!,
-      handler,
+      ...part,
     });
   }
 }
