@@ -24,6 +24,8 @@ interface Metric {
   labelNames: readonly string[];
   limits?: readonly number[];
   cells: Map<string, Cell>;
+  /** The same cells by one label value per level (no joined key to build and hash per update). */
+  index: Map<string, unknown>;
 }
 
 /**
@@ -160,7 +162,14 @@ export class MetricsRegistry {
   private define(tfName: string, kind: Kind, labelNames: readonly string[], limits?: readonly number[]): Metric {
     const existing = this.metrics.get(tfName);
     if (existing) return existing;
-    const metric: Metric = { tfName, kind, labelNames, cells: new Map(), ...(limits ? { limits } : {}) };
+    const metric: Metric = {
+      tfName,
+      kind,
+      labelNames,
+      cells: new Map(),
+      index: new Map(),
+      ...(limits ? { limits } : {}),
+    };
     this.metrics.set(tfName, metric);
     return metric;
   }
@@ -177,15 +186,27 @@ export class MetricsRegistry {
   }
 
   private cell(metric: Metric, labels: readonly string[]): Cell {
-    const key = labels.join('\u0000');
-    let cell = metric.cells.get(key);
+    // Every request updates a few cells: walk one map per label instead of joining a key.
+    let level = metric.index;
+    const last = labels.length - 1;
+    for (let i = 0; i < last; i++) {
+      let next = level.get(labels[i]!) as Map<string, unknown> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        level.set(labels[i]!, next);
+      }
+      level = next;
+    }
+    const leaf = last < 0 ? '' : labels[last]!;
+    let cell = level.get(leaf) as Cell | undefined;
     if (!cell) {
       cell = { labels: [...labels], value: 0 };
       if (metric.kind === 'histogram') {
         cell.counts = new Array<number>(metric.limits!.length + 1).fill(0);
         cell.sum = 0;
       }
-      metric.cells.set(key, cell);
+      metric.cells.set(labels.join('\u0000'), cell);
+      level.set(leaf, cell);
     }
     return cell;
   }

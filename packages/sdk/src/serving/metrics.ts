@@ -18,6 +18,18 @@ export const PROMETHEUS_PATH = '/monitoring/prometheus/metrics';
 const LATENCY_BUCKETS = exponentialBuckets(10, 1.8, 33);
 const BATCH_SIZE_BUCKETS = exponentialBuckets(1, 2, 14);
 
+const CAPITALIZED = new Map<string, string>();
+
+/** `predict` → `Predict`, remembered (every request needs one or two). */
+function capitalized(api: string): string {
+  let label = CAPITALIZED.get(api);
+  if (label === undefined) {
+    label = api.charAt(0).toUpperCase() + api.slice(1);
+    CAPITALIZED.set(api, label);
+  }
+  return label;
+}
+
 /**
  * The server's metrics. Front ends report requests through {@link ServingMetrics.observe}, the
  * batcher its batches, {@link ServingMetrics.watchModels} the manager's loads and version states;
@@ -92,13 +104,13 @@ export class ServingMetrics {
    */
   readonly observe: RequestObserver = (e: RequestEvent) => {
     if (e.api === undefined || e.model === undefined) return;
-    const api = e.entrypoint === 'GRPC' ? e.api.charAt(0).toUpperCase() + e.api.slice(1) : e.api;
+    const api = e.entrypoint === 'GRPC' ? capitalized(e.api) : e.api;
     this.requestCount.inc([e.model, e.status]);
     if (e.status !== 'OK') return;
     this.requestLatency.observe([e.model, api, e.entrypoint], e.latencyMicros);
     if (e.runtimeLatencyMicros !== undefined) {
       const runtime = e.runtime === undefined || e.runtime === 'savedmodel' ? 'TF1' : e.runtime;
-      const runtimeApi = e.api.charAt(0).toUpperCase() + e.api.slice(1);
+      const runtimeApi = capitalized(e.api);
       this.runtimeLatency.observe([e.model, runtimeApi, runtime], e.runtimeLatencyMicros);
     }
     if ((e.api === 'classify' || e.api === 'regress') && e.examples !== undefined) {
