@@ -21,6 +21,7 @@ import { type GrpcChannelArguments, resolveChannelArguments } from './grpc-chann
 import { handleGetModelStatus, handleReloadConfig } from './model-service';
 import { type HandlerContext, handleGetModelMetadata, handlePredict } from './predict';
 import { predictResponseFrame } from './predict-frame';
+import { readPredictRequest } from './predict-request';
 import { servingRoot } from './proto-root';
 
 export type { GrpcChannelArguments } from './grpc-channel-args';
@@ -173,6 +174,7 @@ function routes(options: GrpcServerOptions): Map<string, UnaryRoute> {
   add(out, servingRoot().lookupService('tensorflow.serving.PredictionService'), {
     Predict: {
       handler: (req, timing) => handlePredict(ctx, req, timing),
+      decode: readPredictRequest,
       report: reporter('predict'),
       frame: predictResponseFrame,
     },

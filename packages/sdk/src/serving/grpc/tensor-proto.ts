@@ -193,6 +193,8 @@ export function encodeTensorProto(tensor: ServingTensor, asTensorContent = false
  */
 export function toNumber(value: number | LongLike | string | bigint): number {
   if (typeof value === 'number') return value;
+  // Dims and versions are small: a Long below 2^31 is its low word, no BigInt needed.
+  if (typeof value === 'object' && value.high === 0 && value.low >= 0) return value.low;
   return Number(toBigInt(value, false));
 }
 
