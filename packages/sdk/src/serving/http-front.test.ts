@@ -196,6 +196,60 @@ describe('REST front (raw HTTP/1.1 with node:http fallback)', () => {
     assert.ok(Date.now() - t0 >= 200, 'closed by the timeout, not at once');
   });
 
+  it('answers every request exactly as node:http alone does (same server, node:http port)', async () => {
+    const { server, port } = await up({ authToken: 'sekret', enableCors: true });
+    // The same server's node:http side on a port of its own: the answer the front must reproduce.
+    await new Promise<void>((resolve) => server.server.listen(0, '127.0.0.1', resolve));
+    const nodePort = (server.server.address() as net.AddressInfo).port;
+    const auth = 'Authorization: Bearer sekret\r\n';
+    const post = (path: string, body: string, extra = auth) =>
+      `POST ${path} HTTP/1.1\r\nHost: x\r\n${extra}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    const get = (path: string, extra = auth) => `GET ${path} HTTP/1.1\r\nHost: x\r\n${extra}\r\n`;
+    const requests = [
+      post('/v1/models/half:predict', BODY),
+      post('/v1/models/half:predict?x=1&y', BODY),
+      post('/V1/Models/half:PREDICT', BODY),
+      post('/v1/models/half/versions/1:predict', '{"inputs": [1.0]}'),
+      post('/v1/models/half/versions/7:predict', BODY),
+      post('/v1/models/half/labels/stable:predict', BODY),
+      post('/v1/models/ha%6Cf:predict', BODY),
+      post('/v1/models/../half:predict', BODY),
+      post('/v1/models/half:predict', '{"instances": [1.0,'),
+      post('/v1/models/half:predict', ''),
+      post('/v1/models/half:predict', '{"instances": ["a"]}'),
+      post('/v1/models/half:regress', '{"examples": [{"x": 1.0}]}'),
+      post('/v1/models/half:predict', BODY, ''),
+      post('/v1/models/half:predict', BODY, 'authorization: bearer   sekret  \r\n'),
+      post('/v1/models/half:predict', BODY, 'Authorization: Bearer wrong\r\n'),
+      post(
+        '/v2/models/half/infer',
+        '{"id": "r1", "inputs": [{"name": "x", "shape": [3], "datatype": "FP32", "data": [1, 2, 5]}]}',
+      ),
+      post('/v3/anything', '{}'),
+      post('/healthz', ''),
+      get('/v1/models/half'),
+      get('/v1/models/half/metadata'),
+      get('/v1/models/nope'),
+      get('/v1/models/half/versions/99999999999999999999'),
+      get('/v2/health/ready', ''),
+      get('/v2/models/half'),
+      get('/healthz', ''),
+      get('/'),
+      `POST /v1/models/half:predict HTTP/1.1\r\nhost: x\r\n${auth}content-length:${BODY.length}\r\nX-Other:  a b \r\n\r\n${BODY}`,
+    ];
+    const strip = (a: Answer) => {
+      const { date: _date, ...headers } = a.headers;
+      return { status: a.status, headers, body: a.body };
+    };
+    for (const raw of requests) {
+      const front = await client(port);
+      const alone = await client(nodePort);
+      await front.send(raw);
+      await alone.send(raw);
+      assert.deepEqual(strip(await front.answer()), strip(await alone.answer()), raw);
+    }
+  });
+
   it('answers 408 to a head that trickles in slower than the headers timeout (slow-loris)', async () => {
     const { port } = await up({ keepAliveTimeoutMs: 300 }); // headers timeout 1.3 s
     const c = await client(port);
