@@ -20,6 +20,7 @@ import * as fs from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createHttp2Server } from 'node:http2';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadTf, writeSavedModel } from '@tfscale/sdk';
 import type { ServingTensor } from '../../packages/sdk/src/serving';
@@ -91,10 +92,17 @@ async function serve(dir: string, model: string, batching: boolean): Promise<voi
     grpcPort: grpc,
     restApiTimeoutMs: 0,
     monitoring: { prometheus: { enable: true, path: serving.PROMETHEUS_PATH } },
-    // TF Serving's CPU advice: no timeout, one batch thread per core (the runtime call is
-    // synchronous here, so one thread), a large max batch.
+    // TF Serving's CPU advice: no timeout, one batch thread per core (batches run off the JS
+    // thread, so they overlap with request parsing and with each other), a large max batch.
     ...(batching
-      ? { batching: { maxBatchSize: 64, batchTimeoutMicros: 0, numBatchThreads: 1, maxEnqueuedBatches: 100 } }
+      ? {
+          batching: {
+            maxBatchSize: 64,
+            batchTimeoutMicros: 0,
+            numBatchThreads: os.availableParallelism(),
+            maxEnqueuedBatches: 100,
+          },
+        }
       : {}),
   });
   const { servable, release } = server.manager.acquire(model, {});
