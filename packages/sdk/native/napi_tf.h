@@ -38,6 +38,21 @@ inline std::vector<std::string> GetStrings(napi_env env, napi_value arr) {
   return out;
 }
 
+// A shape given as number[]: its dims, and their product in `count`.
+inline std::vector<int64_t> GetDims(napi_env env, napi_value shape, int64_t* count) {
+  uint32_t rank = 0;
+  napi_get_array_length(env, shape, &rank);
+  std::vector<int64_t> dims(rank);
+  *count = 1;
+  for (uint32_t d = 0; d < rank; d++) {
+    napi_value v;
+    napi_get_element(env, shape, d, &v);
+    napi_get_value_int64(env, v, &dims[d]);
+    *count *= dims[d];
+  }
+  return dims;
+}
+
 // Bytes held by a typed array of `length` elements of `type`.
 inline size_t TypedArrayBytes(napi_typedarray_type type, size_t length) {
   switch (type) {

@@ -25,16 +25,9 @@ void DeleteInput(TF_Tensor* t) {
 }
 
 TF_Tensor* MakeTensor(napi_env env, int32_t dtype, napi_value shape, napi_value data, std::string* err) {
-  uint32_t rank = 0;
-  napi_get_array_length(env, shape, &rank);
-  std::vector<int64_t> dims(rank);
   int64_t count = 1;
-  for (uint32_t d = 0; d < rank; d++) {
-    napi_value v;
-    napi_get_element(env, shape, d, &v);
-    napi_get_value_int64(env, v, &dims[d]);
-    count *= dims[d];
-  }
+  std::vector<int64_t> dims = GetDims(env, shape, &count);
+  const int rank = static_cast<int>(dims.size());
   auto type = static_cast<TF_DataType>(dtype);
   if (type == TF_STRING) {
     uint32_t n = 0;
@@ -43,7 +36,7 @@ TF_Tensor* MakeTensor(napi_env env, int32_t dtype, napi_value shape, napi_value 
       *err = "string feed has " + std::to_string(n) + " elements, its shape needs " + std::to_string(count);
       return nullptr;
     }
-    TF_Tensor* t = TF_AllocateTensor(TF_STRING, dims.data(), (int)rank, sizeof(TF_TString) * count);
+    TF_Tensor* t = TF_AllocateTensor(TF_STRING, dims.data(), rank, sizeof(TF_TString) * count);
     auto* strs = static_cast<TF_TString*>(TF_TensorData(t));
     for (uint32_t i = 0; i < n; i++) {
       napi_value e;
@@ -79,7 +72,7 @@ TF_Tensor* MakeTensor(napi_env env, int32_t dtype, napi_value shape, napi_value 
     *err = "feed has " + std::to_string(have) + " bytes, its shape and dtype need " + std::to_string(need);
     return nullptr;
   }
-  TF_Tensor* t = TF_AllocateTensor(type, dims.data(), (int)rank, need);
+  TF_Tensor* t = TF_AllocateTensor(type, dims.data(), rank, need);
   if (need) std::memcpy(TF_TensorData(t), bytes, need);
   return t;
 }

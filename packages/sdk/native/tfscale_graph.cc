@@ -12,6 +12,7 @@ void RegisterServing(napi_env env, napi_value exports);  // serving_session.cc
 
 namespace {
 
+using tfscale::GetDims;
 using tfscale::GetString;
 using tfscale::GetStrings;
 using tfscale::ParseOutput;
@@ -176,16 +177,8 @@ napi_value Run(napi_env env, napi_callback_info info) {
     napi_get_element(env, args[4], i, &dat);
     int32_t dtype = 0;
     napi_get_value_int32(env, dt, &dtype);
-    uint32_t rank = 0;
-    napi_get_array_length(env, shp, &rank);
-    std::vector<int64_t> dims(rank);
     int64_t count = 1;
-    for (uint32_t d = 0; d < rank; d++) {
-      napi_value v;
-      napi_get_element(env, shp, d, &v);
-      napi_get_value_int64(env, v, &dims[d]);
-      count *= dims[d];
-    }
+    std::vector<int64_t> dims = GetDims(env, shp, &count);
     napi_typedarray_type ta;
     size_t length = 0, offset = 0;
     void* bytes = nullptr;
@@ -195,7 +188,7 @@ napi_value Run(napi_env env, napi_callback_info info) {
       break;
     }
     size_t nbytes = DtypeSize((TF_DataType)dtype) * count;
-    TF_Tensor* t = TF_AllocateTensor((TF_DataType)dtype, dims.data(), (int)rank, nbytes);
+    TF_Tensor* t = TF_AllocateTensor((TF_DataType)dtype, dims.data(), (int)dims.size(), nbytes);
     size_t have = tfscale::TypedArrayBytes(ta, length);
     if (have != nbytes || nbytes == 0) {
       TF_DeleteTensor(t);
