@@ -77,45 +77,46 @@ TF_Tensor* MakeTensor(napi_env env, int32_t dtype, napi_value shape, napi_value 
   return t;
 }
 
+napi_value TensorToJs(napi_env env, TF_Tensor* t) {
+  napi_value obj, dtype, shape, data;
+  napi_create_object(env, &obj);
+  TF_DataType type = TF_TensorType(t);
+  napi_create_int32(env, type, &dtype);
+  int rank = TF_NumDims(t);
+  int64_t count = 1;
+  napi_create_array_with_length(env, rank, &shape);
+  for (int d = 0; d < rank; d++) {
+    napi_value v;
+    count *= TF_Dim(t, d);
+    napi_create_int64(env, TF_Dim(t, d), &v);
+    napi_set_element(env, shape, d, v);
+  }
+  if (type == TF_STRING) {
+    napi_create_array_with_length(env, count, &data);
+    auto* strs = static_cast<const TF_TString*>(TF_TensorData(t));
+    for (int64_t k = 0; k < count; k++) {
+      napi_value b;
+      void* dst = nullptr;
+      size_t len = TF_StringGetSize(&strs[k]);
+      napi_create_buffer_copy(env, len, TF_StringGetDataPointer(&strs[k]), &dst, &b);
+      napi_set_element(env, data, k, b);
+    }
+  } else {
+    size_t nbytes = TF_TensorByteSize(t);
+    void* dst = nullptr;
+    napi_create_arraybuffer(env, nbytes, &dst, &data);
+    if (nbytes) std::memcpy(dst, TF_TensorData(t), nbytes);
+  }
+  napi_set_named_property(env, obj, "dtype", dtype);
+  napi_set_named_property(env, obj, "shape", shape);
+  napi_set_named_property(env, obj, "data", data);
+  return obj;
+}
+
 napi_value OutputsToJs(napi_env env, const std::vector<TF_Tensor*>& outputs, double runMicros) {
   napi_value list;
   napi_create_array_with_length(env, outputs.size(), &list);
-  for (size_t i = 0; i < outputs.size(); i++) {
-    TF_Tensor* t = outputs[i];
-    napi_value obj, dtype, shape, data;
-    napi_create_object(env, &obj);
-    TF_DataType type = TF_TensorType(t);
-    napi_create_int32(env, type, &dtype);
-    int rank = TF_NumDims(t);
-    int64_t count = 1;
-    napi_create_array_with_length(env, rank, &shape);
-    for (int d = 0; d < rank; d++) {
-      napi_value v;
-      count *= TF_Dim(t, d);
-      napi_create_int64(env, TF_Dim(t, d), &v);
-      napi_set_element(env, shape, d, v);
-    }
-    if (type == TF_STRING) {
-      napi_create_array_with_length(env, count, &data);
-      auto* strs = static_cast<const TF_TString*>(TF_TensorData(t));
-      for (int64_t k = 0; k < count; k++) {
-        napi_value b;
-        void* dst = nullptr;
-        size_t len = TF_StringGetSize(&strs[k]);
-        napi_create_buffer_copy(env, len, TF_StringGetDataPointer(&strs[k]), &dst, &b);
-        napi_set_element(env, data, k, b);
-      }
-    } else {
-      size_t nbytes = TF_TensorByteSize(t);
-      void* dst = nullptr;
-      napi_create_arraybuffer(env, nbytes, &dst, &data);
-      if (nbytes) std::memcpy(dst, TF_TensorData(t), nbytes);
-    }
-    napi_set_named_property(env, obj, "dtype", dtype);
-    napi_set_named_property(env, obj, "shape", shape);
-    napi_set_named_property(env, obj, "data", data);
-    napi_set_element(env, list, i, obj);
-  }
+  for (size_t i = 0; i < outputs.size(); i++) napi_set_element(env, list, i, TensorToJs(env, outputs[i]));
   napi_value micros;
   napi_create_double(env, runMicros, &micros);
   napi_set_named_property(env, list, "runMicros", micros);

@@ -16,7 +16,10 @@ TF_Tensor* MakeTensor(napi_env env, int32_t dtype, napi_value shape, napi_value 
 // Deletes a feed MakeTensor made (its TF_TStrings own heap memory TF_DeleteTensor does not free).
 void DeleteInput(TF_Tensor* t);
 
-// [{ dtype, shape, data: ArrayBuffer | Buffer[] }] with .runMicros, copying every output.
+// { dtype, shape, data: ArrayBuffer | Buffer[] } holding a copy of `t`.
+napi_value TensorToJs(napi_env env, TF_Tensor* t);
+
+// [TensorToJs(output), ...] with .runMicros.
 napi_value OutputsToJs(napi_env env, const std::vector<TF_Tensor*>& outputs, double runMicros);
 
 }  // namespace tfscale

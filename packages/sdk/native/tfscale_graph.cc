@@ -3,6 +3,7 @@
 // session many times with feeds, fetches and targets; serving sessions live in serving_session.cc.
 // Plain N-API (no extra npm dependency).
 #include "napi_tf.h"
+#include "serving_tensors.h"
 
 #include <cstring>
 #include <string>
@@ -232,24 +233,7 @@ napi_value Run(napi_env env, napi_callback_info info) {
   napi_create_array_with_length(env, outputs.size(), &list);
   for (size_t i = 0; i < outputs.size(); i++) {
     TF_Tensor* t = outputs[i];
-    napi_value obj, dtype, shape, ab;
-    napi_create_object(env, &obj);
-    napi_create_int32(env, TF_TensorType(t), &dtype);
-    int rank = TF_NumDims(t);
-    napi_create_array_with_length(env, rank, &shape);
-    for (int d = 0; d < rank; d++) {
-      napi_value v;
-      napi_create_int64(env, TF_Dim(t, d), &v);
-      napi_set_element(env, shape, d, v);
-    }
-    size_t nbytes = TF_TensorByteSize(t);
-    void* dst = nullptr;
-    napi_create_arraybuffer(env, nbytes, &dst, &ab);
-    if (nbytes) std::memcpy(dst, TF_TensorData(t), nbytes);
-    napi_set_named_property(env, obj, "dtype", dtype);
-    napi_set_named_property(env, obj, "shape", shape);
-    napi_set_named_property(env, obj, "data", ab);
-    napi_set_element(env, list, i, obj);
+    napi_set_element(env, list, i, tfscale::TensorToJs(env, t));
     TF_DeleteTensor(t);
   }
   return list;
